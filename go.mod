@@ -1,0 +1,3 @@
+module github.com/newsbot/newsbot
+
+go 1.26
