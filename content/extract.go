@@ -1,0 +1,209 @@
+package content
+
+import (
+	"bytes"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// An extractor walks an article's HTML once, in document order, picking up
+// the date block, the photo and its caption, and the paragraphs.
+type extractor struct {
+	base      *url.URL
+	zone      *time.Location // of date blocks written without a zone
+	feed      time.Time
+	published time.Time
+	dated     bool
+	photo     *Photo
+	paras     []string
+	dateline  string // "华盛顿 —": text before the first paragraph
+	done      bool   // a footer was reached: no more paragraphs
+	seg       segment
+}
+
+// extract fills a's Published, Lead, Photo and Paragraphs from body.
+func extract(a *Article, base *url.URL, body []byte) {
+	root, err := html.ParseWithOptions(bytes.NewReader(body), html.ParseOptionEnableScripting(false))
+	if err != nil {
+		// x/net/html fails only when the reader does; a bytes.Reader
+		// doesn't.
+		return
+	}
+	doc := goquery.NewDocumentFromNode(root)
+	x := &extractor{base: base, zone: outletZone(base.Hostname()), feed: a.FeedTime}
+	for _, n := range doc.Nodes {
+		x.walk(n)
+	}
+	if x.dated {
+		a.Published = x.published
+	}
+	a.Photo = x.photo
+	a.Paragraphs = x.paras
+	if len(x.paras) > 0 {
+		a.Lead = x.paras[0]
+	}
+}
+
+// walk visits n's children.
+func (x *extractor) walk(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.ElementNode:
+			x.element(c)
+		case html.TextNode:
+			x.looseText(c)
+		case html.DocumentNode:
+			x.walk(c)
+		}
+	}
+}
+
+func (x *extractor) element(n *html.Node) {
+	if skipped(n) {
+		return
+	}
+	if !x.dated && len(x.paras) == 0 && x.dateBlock(n) {
+		return
+	}
+	switch n.DataAtom {
+	case atom.P:
+		x.paragraph(n)
+		return
+	case atom.Img:
+		x.image(n)
+		return
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Address:
+		// Headings and author blocks are never article text.
+		return
+	case atom.Noscript:
+		// Images only: the text of a <noscript> is a message to browsers.
+		x.images(n)
+		return
+	case atom.Figure:
+		if x.figure(n) {
+			return
+		}
+	case atom.Div, atom.Section, atom.Span:
+		if figureClass(n) && x.figure(n) {
+			return
+		}
+	case 0:
+		if isImg(n) {
+			x.image(n)
+			return
+		}
+	}
+	x.walk(n)
+}
+
+// images considers the images of n's subtree as the photo.
+func (x *extractor) images(n *html.Node) {
+	for c := n.FirstChild; c != nil && x.photo == nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			if isImg(c) {
+				x.image(c)
+			} else {
+				x.images(c)
+			}
+		}
+	}
+}
+
+// looseText keeps a dateline written outside the paragraphs ("华盛顿 — "
+// before VOA's first <p>): it opens the first paragraph. Other text
+// outside paragraphs (RFI's stray "Array") is dropped.
+func (x *extractor) looseText(n *html.Node) {
+	if len(x.paras) > 0 || x.dateline != "" || n.Parent == nil {
+		return
+	}
+	switch n.Parent.DataAtom {
+	case atom.Body, atom.Div, atom.Section, atom.Article, atom.Main:
+	default:
+		return
+	}
+	t := clean(n.Data)
+	if t == "" || len(t) > 80 {
+		return
+	}
+	head, ok := strings.CutSuffix(t, "—")
+	if !ok {
+		head, ok = strings.CutSuffix(t, "–")
+	}
+	if !ok {
+		head, ok = strings.CutSuffix(t, " -")
+	}
+	if ok && hasLetter(head) && runeCount(head) <= 20 {
+		x.dateline = t
+	}
+}
+
+// skipped reports subtrees that hold no article text nor its photo:
+// scripts, embeds (iframes, tweets, WordPress post embeds), forms, share
+// buttons, promotion blocks and related-link lists, ads, footers.
+func skipped(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Script, atom.Style, atom.Template, atom.Iframe, atom.Object, atom.Embed,
+		atom.Video, atom.Audio, atom.Svg, atom.Math, atom.Form, atom.Button, atom.Select,
+		atom.Textarea, atom.Input, atom.Nav, atom.Footer, atom.Aside, atom.Ul, atom.Ol,
+		atom.Head, atom.Title, atom.Canvas, atom.Map:
+		return true
+	}
+	for _, a := range n.Attr {
+		switch {
+		case a.Key == "class":
+			if skipClass(a.Val) {
+				return true
+			}
+		case a.Key == "hidden":
+			return true
+		case a.Key == "aria-hidden" && a.Val == "true" && n.DataAtom != atom.Img:
+			return true
+		case a.Key == "data-e2e" && a.Val == "advertisement":
+			return true
+		case strings.HasPrefix(a.Key, "data-selfpromo"):
+			return true
+		case a.Key == "role" && (a.Val == "complementary" || a.Val == "navigation"):
+			return true
+		case a.Key == "style" && strings.Contains(strings.ReplaceAll(a.Val, " ", ""), "display:none"):
+			return true
+		}
+	}
+	return false
+}
+
+// skipClasses name, in part, the classes of blocks skipped(n) skips.
+var skipClasses = [...]string{
+	"share", "addtoany", "a2a_", "social", "selfpromo", "self-promo", "newsletter",
+	"related", "advert", "adcontainer", "dotcom-ad", "promo", "sponsor", "subscribe",
+	"twitter-tweet", "instagram-media", "tiktok-embed", "wp-embedded", "embed",
+	"byline", "copyright", "comment", "post-tags", "jp-relatedposts",
+}
+
+func skipClass(class string) bool {
+	if class == "" {
+		return false
+	}
+	c := strings.ToLower(class)
+	for _, s := range skipClasses {
+		if strings.Contains(c, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// figureClass reports a block whose class names a figure: WordPress's
+// wp-caption, BBC's "Figure-…", RFA's "image-richtext".
+func figureClass(n *html.Node) bool {
+	c := attr(n, "class")
+	if c == "" {
+		return false
+	}
+	c = strings.ToLower(c)
+	return strings.Contains(c, "figure") || strings.Contains(c, "wp-caption") || strings.Contains(c, "image-richtext")
+}

@@ -1,0 +1,132 @@
+package content
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// The rules that keep a piece of text out of an article's paragraphs.
+
+// maxHeading is the length, in runes, under which a wholly bold line that
+// doesn't end a sentence is taken for a subheading.
+const maxHeading = 60
+
+// isHeading reports a wholly bold line that reads as a subheading: short and
+// not ending with a full stop ("只是另一场营销宣传？", "--肯尼亚将军表示…-").
+// A bold summary paragraph ending with "。" is text.
+func isHeading(s string, runes int) bool {
+	return runes < maxHeading && !endsWithStop(s, false)
+}
+
+// maxPlainHeading is the length, in runes, under which a line in plain
+// type with no sentence in it is taken for a subheading.
+const maxPlainHeading = 40
+
+// isPlainHeading reports a subheading set in plain type: short, with no
+// sentence stop anywhere, in the "speaker: topic" form of the outlets'
+// kickers ("评论：中国以军工企业应对…"). A short line without a colon, such as
+// the last of a truncated body or a note in brackets, is text.
+func isPlainHeading(s string, runes int) bool {
+	if runes >= maxPlainHeading || strings.ContainsAny(s, "。！？!?；;") || strings.Contains(s, ". ") || endsWithStop(s, true) {
+		return false
+	}
+	i := strings.Index(s, "：")
+	return i > 0 && runeCount(s[:i]) <= 10
+}
+
+// bylineRoles start a byline or a credit line: "作者：…", "记者：… 责编：…",
+// "（翻译和编辑：…）".
+var bylineRoles = [...]string{
+	"作者", "记者", "記者", "编辑", "編輯", "责编", "責編", "翻译", "翻譯",
+	"撰稿", "撰文", "网编", "網編", "摄影", "攝影", "编译", "編譯", "校对",
+	"来源", "來源", "文字",
+}
+
+// isByline reports a short line naming the author, reporter, editor or
+// translator, with no sentence in it.
+func isByline(s string, runes int) bool {
+	// RFI wraps its translator line in dots: ".（翻译编辑：…）."
+	s = strings.Trim(s, " .")
+	if runes > 60 || endsWithStop(s, true) {
+		return false
+	}
+	s = strings.TrimLeft(s, "。·（(【[")
+	for _, role := range bylineRoles {
+		if !strings.HasPrefix(s, role) {
+			continue
+		}
+		rest := s[len(role):]
+		// "作者：", "作者:", "翻译和编辑：": a colon within a few runes.
+		for i, r := range rest {
+			if r == '：' || r == ':' {
+				return true
+			}
+			if i > 12 {
+				break
+			}
+		}
+	}
+	return false
+}
+
+// creditPrefixes start a photo credit or a copyright line.
+var creditPrefixes = [...]string{
+	"©", "Ⓒ", "(c)", "(C)", "Copyright", "copyright", "版权所有", "版權所有",
+	"图像来源", "圖像來源", "图片来源", "圖片來源", "Image source", "Getty Images",
+}
+
+// isCredit reports a photo credit or a copyright line.
+func isCredit(s string) bool {
+	for _, p := range creditPrefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// boilerplate is text that marks a paragraph as the outlet's or the feed's
+// furniture rather than the article: copyright notices, disclaimers, the
+// feedx footer, end markers.
+var boilerplate = [...]string{
+	"版权声明", "版權聲明", "获取更多RSS", "獲取更多RSS", "德国之声致力于为您提供",
+	"~. Fin .~", "点击查看本文英文版", "點擊查看本文英文版",
+}
+
+// isBoilerplate reports furniture of the outlet or the feed.
+func isBoilerplate(s string) bool {
+	if isCredit(s) {
+		return true
+	}
+	for _, b := range boilerplate {
+		if strings.Contains(s, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// footerMarks start a footer after which nothing is article text: the China
+// Digital Times archive card ("CDT 档案卡" with title, author, date, source,
+// copyright note) and the feedx footer.
+var footerMarks = [...]string{
+	"CDT 档案卡", "CDT档案卡", "CDT 檔案卡", "CDT檔案卡", "获取更多RSS", "獲取更多RSS",
+	"版权说明：该作品版权归原作者所有", "版權說明：該作品版權歸原作者所有",
+}
+
+// isFooter reports the start of a footer.
+func isFooter(s string) bool {
+	for _, m := range footerMarks {
+		if strings.HasPrefix(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxLinkLine is the length, in runes, under which a line that is all link
+// text is taken for a related-article link.
+const maxLinkLine = 40
+
+// runeCount is utf8.RuneCountInString, named for the call sites.
+func runeCount(s string) int { return utf8.RuneCountInString(s) }

@@ -1,0 +1,197 @@
+package content
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// A textBuf accumulates text with white space collapsed: runs of Unicode
+// white space (including U+00A0 and U+3000) become one ASCII space, leading
+// and trailing space is dropped, zero-width characters are removed.
+type textBuf struct {
+	b       []byte
+	pending bool // a space is due before the next non-space rune
+	runes   int  // non-space runes written
+}
+
+func (t *textBuf) reset() {
+	t.b = t.b[:0]
+	t.pending = false
+	t.runes = 0
+}
+
+// space records a break between words.
+func (t *textBuf) space() { t.pending = len(t.b) > 0 }
+
+// write appends s and returns the number of non-space runes written.
+func (t *textBuf) write(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
+				t.space()
+				continue
+			}
+			if c < 0x20 || c == 0x7f {
+				continue
+			}
+			t.flushSpace()
+			t.b = append(t.b, c)
+			n++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size == 1:
+			continue
+		case unicode.IsSpace(r):
+			t.space()
+			continue
+		case isInvisible(r):
+			continue
+		}
+		t.flushSpace()
+		t.b = utf8.AppendRune(t.b, r)
+		n++
+	}
+	t.runes += n
+	return n
+}
+
+func (t *textBuf) flushSpace() {
+	if t.pending {
+		t.b = append(t.b, ' ')
+		t.pending = false
+	}
+}
+
+func (t *textBuf) String() string { return string(t.b) }
+
+// isInvisible reports zero-width and formatting characters that carry no
+// text: zero-width space and joiners, word joiner, byte order mark, soft
+// hyphen.
+func isInvisible(r rune) bool {
+	switch r {
+	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
+		return true
+	}
+	return false
+}
+
+// clean collapses the white space of s (already entity-decoded).
+func clean(s string) string {
+	var t textBuf
+	t.write(s)
+	return t.String()
+}
+
+// textOf returns the cleaned text of n's subtree; <br> counts as a space and
+// subtrees for which skip returns true are left out. It stops once the text
+// is longer than limit bytes when limit > 0, returning "" and false.
+func textOf(n *html.Node, skip func(*html.Node) bool, limit int) (string, bool) {
+	var t textBuf
+	if !appendText(&t, n, skip, limit) {
+		return "", false
+	}
+	return t.String(), true
+}
+
+func appendText(t *textBuf, n *html.Node, skip func(*html.Node) bool, limit int) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			t.write(c.Data)
+			if limit > 0 && len(t.b) > limit {
+				return false
+			}
+		case html.ElementNode:
+			if skip != nil && skip(c) {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.Br:
+				t.space()
+				continue
+			case atom.Script, atom.Style, atom.Template:
+				continue
+			}
+			if !inline(c) {
+				t.space()
+			}
+			if !appendText(t, c, skip, limit) {
+				return false
+			}
+			if !inline(c) {
+				t.space()
+			}
+		}
+	}
+	return true
+}
+
+// inline reports elements that don't break a line of text.
+func inline(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.A, atom.Abbr, atom.B, atom.Bdi, atom.Bdo, atom.Cite, atom.Code,
+		atom.Data, atom.Dfn, atom.Em, atom.Font, atom.I, atom.Kbd, atom.Mark,
+		atom.Q, atom.Rp, atom.Rt, atom.Ruby, atom.S, atom.Samp, atom.Small,
+		atom.Span, atom.Strike, atom.Strong, atom.Sub, atom.Sup, atom.Time,
+		atom.Tt, atom.U, atom.Var, atom.Wbr, atom.Ins, atom.Del, atom.Label:
+		return true
+	}
+	return false
+}
+
+// attr returns the value of n's attribute key (lower case), or "".
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// hasLetter reports whether s holds a letter or a digit: text that is only
+// punctuation or symbols ("."、"…"、"”") is a spacer.
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// trimClosers drops trailing white space and closing quotes and brackets.
+func trimClosers(s string) string {
+	return strings.TrimRightFunc(s, func(r rune) bool {
+		switch r {
+		case '”', '’', '"', '\'', '」', '』', '）', ')', '】', '》', '〉', ']', ' ', '*', '_':
+			return true
+		}
+		return false
+	})
+}
+
+// endsWithStop reports whether s ends a sentence with a full stop or an
+// exclamation mark (after closing quotes and brackets); with questions also
+// with a question mark or an ellipsis.
+func endsWithStop(s string, questions bool) bool {
+	s = trimClosers(s)
+	r, _ := utf8.DecodeLastRuneInString(s)
+	switch r {
+	case '。', '.', '！', '!', '．':
+		return true
+	case '？', '?', '…':
+		return questions
+	}
+	return false
+}
