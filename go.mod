@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/PuerkitoBio/goquery v1.13.0
+	github.com/joho/godotenv v1.5.1
 	golang.org/x/net v0.62.0
 )
 
