@@ -13,6 +13,14 @@ type Stats struct {
 	Subscribers map[Status]int
 	// Articles is the number of stored articles.
 	Articles int
+	// Deliveries counts ledger entries by state. Folded entries are no
+	// longer counted.
+	Deliveries map[EntryState]int
+	// Announcements counts the announcements waiting for the next plan.
+	Announcements int
+	// LastBroadcast is the unfinished broadcast, else the last one
+	// finished; nil when there was none.
+	LastBroadcast *Broadcast
 }
 
 // Stats returns the store's counts. They are kept up to date by every write,
@@ -29,6 +37,18 @@ func (s *Store) Stats() (Stats, error) {
 			st.Subscribers[status] = int(t.subs[status])
 		}
 		st.Articles = int(t.articles)
+		st.Deliveries = make(map[EntryState]int)
+		for state := Pending; state < numStates; state++ {
+			st.Deliveries[state] = int(t.entries[state])
+		}
+		st.Announcements = int(tx.Bucket(bucketAnnouncements).Sequence() - getUint64(tx.Bucket(bucketMeta).Get(keyAnnouncedUpTo)))
+		if k, v := tx.Bucket(bucketBroadcasts).Cursor().Last(); k != nil {
+			b, err := decodeBroadcast(getUint64(k), v)
+			if err != nil {
+				return err
+			}
+			st.LastBroadcast = &b
+		}
 		return nil
 	})
 	if err != nil {

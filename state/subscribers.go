@@ -164,20 +164,23 @@ func (s *Store) Deactivate(chat int64, why Status, now time.Time) (bool, error) 
 			return nil
 		}
 		was = true
-		t, err := loadTally(tx)
+		l, err := openLedger(tx)
 		if err != nil {
 			return err
 		}
-		t.subs[Active]--
-		t.subs[why]++
+		l.t.subs[Active]--
+		l.t.subs[why]++
+		if l.cur.ID != 0 && why != Unsubscribed {
+			l.cur.Deactivated++
+		}
 		sub.Status, sub.Changed = why, now
 		if err := putSubscriber(tx, sub); err != nil {
 			return err
 		}
-		if err := skipWaiting(tx, &t, chat, why, now); err != nil {
+		if err := skipWaiting(l, chat, why, now); err != nil {
 			return err
 		}
-		return t.save(tx)
+		return l.save()
 	})
 	if err != nil {
 		return false, fmt.Errorf("state: deactivate %d: %w", chat, err)
@@ -254,10 +257,11 @@ func (s *Store) MoveChat(from, to int64) error {
 		if !found {
 			return ErrNotFound
 		}
-		t, err := loadTally(tx)
+		l, err := openLedger(tx)
 		if err != nil {
 			return err
 		}
+		t := &l.t
 		moved := old
 		moved.Chat = to
 		prev, found, err := getSubscriber(tx, to)
@@ -279,10 +283,10 @@ func (s *Store) MoveChat(from, to int64) error {
 		if err := putSubscriber(tx, moved); err != nil {
 			return err
 		}
-		if err := moveEntries(tx, &t, from, to); err != nil {
+		if err := moveEntries(l, from, to); err != nil {
 			return err
 		}
-		return t.save(tx)
+		return l.save()
 	})
 	if err != nil {
 		return fmt.Errorf("state: move chat %d to %d: %w", from, to, err)
