@@ -8,9 +8,9 @@ import (
 	"go.etcd.io/bbolt"
 )
 
-// foldChunk bounds the entries one Fold transaction examines, so that a
-// large ledger is folded in many short transactions.
-const foldChunk = 20_000
+// defaultFoldChunk bounds the entries one Fold transaction examines, so
+// that a large ledger is folded in many short transactions.
+const defaultFoldChunk = 20_000
 
 // Fold deletes the Sent and Skipped entries whose state changed longer ago
 // than retention, when the chat's watermark already covers them: their
@@ -31,7 +31,7 @@ func (s *Store) Fold(now time.Time, retention time.Duration) (int, error) {
 	folded := 0
 	var after []byte
 	for {
-		n, next, err := s.foldChunk(after, cutoff)
+		n, next, err := s.foldSome(after, cutoff)
 		folded += n
 		if err != nil {
 			return folded, fmt.Errorf("state: fold: %w", err)
@@ -43,9 +43,9 @@ func (s *Store) Fold(now time.Time, retention time.Duration) (int, error) {
 	}
 }
 
-// foldChunk folds up to foldChunk entries after the key after and returns
+// foldSome folds up to s.foldChunk entries after the key after and returns
 // the last key it examined, nil at the end of the ledger.
-func (s *Store) foldChunk(after []byte, cutoff time.Time) (int, []byte, error) {
+func (s *Store) foldSome(after []byte, cutoff time.Time) (int, []byte, error) {
 	var n int
 	var next []byte
 	err := s.db.Update(func(tx *bbolt.Tx) error {
@@ -67,7 +67,7 @@ func (s *Store) foldChunk(after []byte, cutoff time.Time) (int, []byte, error) {
 			}
 		}
 		for seen := 0; k != nil; k, v = c.Next() {
-			if seen == foldChunk {
+			if seen == s.foldChunk {
 				next = after
 				break
 			}

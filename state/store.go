@@ -65,8 +65,9 @@ var (
 // A Store keeps articles, subscribers and the delivery ledger in one bbolt
 // file. Its methods are safe for concurrent use.
 type Store struct {
-	db   *bbolt.DB
-	path string
+	db        *bbolt.DB
+	path      string
+	foldChunk int // see Fold
 }
 
 // Open opens the database at path, creating missing folders and the file. It
@@ -85,7 +86,7 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("state: open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, foldChunk: defaultFoldChunk}
 	if err := db.Update(s.prepare); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("state: open %s: %w", path, err)
