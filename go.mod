@@ -5,7 +5,11 @@ go 1.26.0
 require (
 	github.com/PuerkitoBio/goquery v1.13.0
 	github.com/joho/godotenv v1.5.1
+	go.etcd.io/bbolt v1.5.0
 	golang.org/x/net v0.62.0
 )
 
-require github.com/andybalholm/cascadia v1.3.4 // indirect
+require (
+	github.com/andybalholm/cascadia v1.3.4 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+)

@@ -1,0 +1,508 @@
+package state
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+// EntryState is where a ledger entry stands.
+type EntryState uint8
+
+// The states of a ledger entry. An entry starts Pending, becomes Sending
+// when a send starts and ends Sent, Failed, Unknown or back to Pending (not
+// delivered, left for the next broadcast). Skipped entries were never sent:
+// over a broadcast's cap, or dropped when the chat became inactive.
+const (
+	Pending EntryState = iota + 1
+	Sending
+	Sent
+	Failed
+	Skipped
+	Unknown
+	numStates
+)
+
+func (s EntryState) String() string {
+	switch s {
+	case Pending:
+		return "pending"
+	case Sending:
+		return "sending"
+	case Sent:
+		return "sent"
+	case Failed:
+		return "failed"
+	case Skipped:
+		return "skipped"
+	case Unknown:
+		return "unknown"
+	}
+	return fmt.Sprintf("EntryState(%d)", uint8(s))
+}
+
+// allowed reports whether Record may move an entry from one state to another.
+func allowed(from, to EntryState) bool {
+	switch from {
+	case Pending:
+		return to == Sending || to == Failed || to == Skipped
+	case Sending:
+		return to == Sent || to == Failed || to == Unknown || to == Pending
+	}
+	return false
+}
+
+// ItemKind tells what a ledger entry delivers.
+type ItemKind uint8
+
+// The kinds of items.
+const (
+	ArticleItem      ItemKind = iota + 1 // an article, by its Seq
+	AnnouncementItem                     // an admin's announcement, by its ID
+)
+
+// An Item is what a ledger entry delivers.
+type Item struct {
+	Kind ItemKind
+	// Seq is the article's Seq or the announcement's ID.
+	Seq uint64
+}
+
+// An Entry is the ledger's record of one item for one chat.
+type Entry struct {
+	Chat int64
+	Item Item
+	// ArticleID is the article's ID for an ArticleItem, else empty.
+	ArticleID string
+	State     EntryState
+	// Broadcast is the ID of the broadcast that planned the entry, 0 for
+	// one recorded by RecordLatest.
+	Broadcast uint64
+	// Round is the entry's place among its chat's entries in that
+	// broadcast: 0 for the first item, 1 for the second, and so on.
+	Round int
+	// Attempts counts the sends started.
+	Attempts int
+	// MessageID is Telegram's ID of the message, for a Sent entry.
+	MessageID int
+	// At is when the state last changed (to second precision).
+	At time.Time
+	// Reason says why an entry failed, was skipped, is unknown or went
+	// back to pending.
+	Reason string
+}
+
+// A Change moves one ledger entry to a new state; see Record.
+type Change struct {
+	Chat  int64
+	Item  Item
+	State EntryState
+	// MessageID is Telegram's message ID, for State Sent.
+	MessageID int
+	// Reason is kept with the entry: why it failed, was skipped, is
+	// unknown or went back to pending.
+	Reason string
+	// At is when it happened; the zero time means now.
+	At time.Time
+}
+
+// Keys: deliveries are chat (8) | kind (1) | seq (8), so one chat's history
+// is contiguous; the queue is round (4) | chat (8) | kind (1) | seq (8), so
+// iterating it gives every chat's first item before any chat's second.
+const (
+	entryKeyLen = 17
+	queueKeyLen = 21
+)
+
+func entryKey(chat int64, it Item) []byte {
+	k := make([]byte, 0, entryKeyLen)
+	k = appendInt64Key(k, chat)
+	k = append(k, byte(it.Kind))
+	return binary.BigEndian.AppendUint64(k, it.Seq)
+}
+
+func queueKey(round int, chat int64, it Item) []byte {
+	k := make([]byte, 0, queueKeyLen)
+	k = binary.BigEndian.AppendUint32(k, uint32(round))
+	return append(k, entryKey(chat, it)...)
+}
+
+func parseEntryKey(k []byte) (int64, Item) {
+	return getInt64Key(k), Item{Kind: ItemKind(k[8]), Seq: binary.BigEndian.Uint64(k[9:])}
+}
+
+// Entry values: state (1) | broadcast | round | attempts | message ID | at
+// (Unix seconds) | reason, varints. A sent entry takes about 30 bytes of
+// key and value.
+func encodeEntry(e Entry) []byte {
+	v := make([]byte, 0, 24+len(e.Reason))
+	v = append(v, byte(e.State))
+	v = binary.AppendUvarint(v, e.Broadcast)
+	v = binary.AppendUvarint(v, uint64(e.Round))
+	v = binary.AppendUvarint(v, uint64(e.Attempts))
+	v = binary.AppendVarint(v, int64(e.MessageID))
+	v = binary.AppendVarint(v, seconds(e.At))
+	return appendString(v, e.Reason)
+}
+
+func decodeEntry(k, v []byte) (Entry, error) {
+	var e Entry
+	e.Chat, e.Item = parseEntryKey(k)
+	d := decoder{b: v}
+	e.State = EntryState(d.byte())
+	e.Broadcast = d.uvarint()
+	e.Round = int(d.uvarint())
+	e.Attempts = int(d.uvarint())
+	e.MessageID = int(d.varint())
+	e.At = fromSeconds(d.varint())
+	e.Reason = d.string()
+	if d.err != nil || e.State == 0 || e.State >= numStates {
+		return Entry{}, fmt.Errorf("entry of chat %d item %v: %w", e.Chat, e.Item, errCorrupt)
+	}
+	return e, nil
+}
+
+func seconds(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func fromSeconds(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}
+
+// A ledger bundles what a write transaction on the ledger needs: the
+// buckets, the counters and the unfinished broadcast, whose counters follow
+// its entries. Call save before the transaction commits.
+type ledger struct {
+	tx         *bbolt.Tx
+	deliveries *bbolt.Bucket
+	queue      *bbolt.Bucket
+	t          tally
+	cur        Broadcast // ID 0 when no broadcast is unfinished
+}
+
+func openLedger(tx *bbolt.Tx) (*ledger, error) {
+	l := &ledger{tx: tx, deliveries: tx.Bucket(bucketDeliveries), queue: tx.Bucket(bucketQueue)}
+	var err error
+	if l.t, err = loadTally(tx); err != nil {
+		return nil, err
+	}
+	if id := getUint64(tx.Bucket(bucketMeta).Get(keyCurrent)); id != 0 {
+		if l.cur, err = getBroadcast(tx, id); err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+func (l *ledger) save() error {
+	if l.cur.ID != 0 {
+		if err := putBroadcast(l.tx, l.cur); err != nil {
+			return err
+		}
+	}
+	return l.t.save(l.tx)
+}
+
+func (l *ledger) get(chat int64, it Item) (Entry, bool, error) {
+	k := entryKey(chat, it)
+	v := l.deliveries.Get(k)
+	if v == nil {
+		return Entry{}, false, nil
+	}
+	e, err := decodeEntry(k, v)
+	return e, err == nil, err
+}
+
+// count adds delta entries in state st to the counters, and to the
+// unfinished broadcast's if e belongs to it.
+func (l *ledger) count(e *Entry, st EntryState, delta int) {
+	l.t.entries[st] += int64(delta)
+	if e.Broadcast != 0 && e.Broadcast == l.cur.ID {
+		l.cur.add(st, delta)
+	}
+}
+
+// put stores e and keeps the queue in step: pending and sending entries are
+// queued at their round, others are not.
+func (l *ledger) put(e *Entry) error {
+	if err := l.deliveries.Put(entryKey(e.Chat, e.Item), encodeEntry(*e)); err != nil {
+		return err
+	}
+	qk := queueKey(e.Round, e.Chat, e.Item)
+	if e.State == Pending || e.State == Sending {
+		return l.queue.Put(qk, []byte{byte(e.State)})
+	}
+	return l.queue.Delete(qk)
+}
+
+// add stores a new entry and counts it.
+func (l *ledger) add(e *Entry) error {
+	l.count(e, e.State, 1)
+	return l.put(e)
+}
+
+// move changes e's state and stores it.
+func (l *ledger) move(e *Entry, to EntryState, at time.Time, reason string) error {
+	l.count(e, e.State, -1)
+	l.count(e, to, 1)
+	if to == Sending {
+		e.Attempts++
+	}
+	e.State, e.At, e.Reason = to, at, reason
+	return l.put(e)
+}
+
+// remove deletes e and uncounts it.
+func (l *ledger) remove(e *Entry) error {
+	l.count(e, e.State, -1)
+	if err := l.queue.Delete(queueKey(e.Round, e.Chat, e.Item)); err != nil {
+		return err
+	}
+	return l.deliveries.Delete(entryKey(e.Chat, e.Item))
+}
+
+// Record applies many changes to ledger entries in one durable write
+// transaction: the broadcaster records the start (Sending) and the end of
+// every send through it, batching the changes of concurrent senders. The
+// allowed changes are Pending → Sending, Failed or Skipped, and Sending →
+// Sent, Failed, Unknown or Pending (not delivered, left for the next
+// broadcast). A change not allowed from the entry's current state is not
+// applied; this is how a send learns that its chat unsubscribed meanwhile
+// (its entry was Skipped). The first result is nil when every change was
+// applied, else it holds, at the index of each change not applied, an error
+// wrapping ErrConflict or ErrNotFound (no such entry), or ErrInvalid (an
+// unknown state). The second result is the transaction's error: when it is
+// not nil nothing was recorded.
+func (s *Store) Record(changes []Change) ([]error, error) {
+	var rejected []error
+	reject := func(i int, err error) {
+		if rejected == nil {
+			rejected = make([]error, len(changes))
+		}
+		rejected[i] = err
+	}
+	now := time.Now()
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		rejected = nil
+		l, err := openLedger(tx)
+		if err != nil {
+			return err
+		}
+		for i, c := range changes {
+			if c.State == 0 || c.State >= numStates {
+				reject(i, fmt.Errorf("state: record chat %d item %v: state %v: %w", c.Chat, c.Item, c.State, ErrInvalid))
+				continue
+			}
+			e, found, err := l.get(c.Chat, c.Item)
+			if err != nil {
+				return err
+			}
+			if !found {
+				reject(i, fmt.Errorf("state: record chat %d item %v: %w", c.Chat, c.Item, ErrNotFound))
+				continue
+			}
+			if !allowed(e.State, c.State) {
+				reject(i, fmt.Errorf("state: record chat %d item %v: %v to %v: %w", c.Chat, c.Item, e.State, c.State, ErrConflict))
+				continue
+			}
+			at := c.At
+			if at.IsZero() {
+				at = now
+			}
+			if c.State == Sent {
+				e.MessageID = c.MessageID
+			}
+			if err := l.move(&e, c.State, at, c.Reason); err != nil {
+				return err
+			}
+		}
+		return l.save()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("state: record %d changes: %w", len(changes), err)
+	}
+	return rejected, nil
+}
+
+// RecordLatest records that the articles were sent to chat as an answer to
+// /latest, with Telegram's message IDs, so that no broadcast sends them to
+// it again; they still count toward a broadcast's cap. An entry waiting to
+// be sent becomes Sent; one being sent is left to its sender. Nothing is
+// recorded for a chat that is not an active subscriber: it has no
+// broadcast to protect, and subscribing later gives no backlog anyway. It
+// returns ErrInvalid when the two slices differ in length and ErrNotFound
+// for an unknown article; then nothing is recorded.
+func (s *Store) RecordLatest(chat int64, now time.Time, articleIDs []string, messageIDs []int) error {
+	if len(articleIDs) != len(messageIDs) {
+		return fmt.Errorf("state: record latest for %d: %d articles, %d messages: %w", chat, len(articleIDs), len(messageIDs), ErrInvalid)
+	}
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		sub, found, err := getSubscriber(tx, chat)
+		if err != nil || !found || sub.Status != Active {
+			return err
+		}
+		l, err := openLedger(tx)
+		if err != nil {
+			return err
+		}
+		arts := tx.Bucket(bucketArticles)
+		for i, id := range articleIDs {
+			v := arts.Get([]byte(id))
+			if v == nil {
+				return fmt.Errorf("article %q: %w", id, ErrNotFound)
+			}
+			it := Item{Kind: ArticleItem, Seq: getUint64(v)}
+			e, found, err := l.get(chat, it)
+			if err != nil {
+				return err
+			}
+			switch {
+			case !found:
+				e = Entry{Chat: chat, Item: it, State: Sent, MessageID: messageIDs[i], At: now, Reason: "latest"}
+				err = l.add(&e)
+			case e.State != Sending && e.State != Sent:
+				e.MessageID = messageIDs[i]
+				err = l.move(&e, Sent, now, "latest")
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return l.save()
+	})
+	if err != nil {
+		return fmt.Errorf("state: record latest for %d: %w", chat, err)
+	}
+	return nil
+}
+
+// Entry returns the ledger entry of item for chat, or ErrNotFound.
+func (s *Store) Entry(chat int64, it Item) (Entry, error) {
+	var e Entry
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		k := entryKey(chat, it)
+		v := tx.Bucket(bucketDeliveries).Get(k)
+		if v == nil {
+			return ErrNotFound
+		}
+		var err error
+		if e, err = decodeEntry(k, v); err != nil {
+			return err
+		}
+		e.ArticleID = articleIDBySeq(tx, e.Item)
+		return nil
+	})
+	if err != nil {
+		return Entry{}, fmt.Errorf("state: entry of chat %d item %v: %w", chat, it, err)
+	}
+	return e, nil
+}
+
+// articleIDBySeq returns the ID of an article item, "" for other items.
+func articleIDBySeq(tx *bbolt.Tx, it Item) string {
+	if it.Kind != ArticleItem {
+		return ""
+	}
+	v := tx.Bucket(bucketArticleSeq).Get(putUint64(it.Seq))
+	if len(v) < 8 {
+		return ""
+	}
+	return string(v[8:])
+}
+
+// chatEntries returns every entry of chat.
+func (l *ledger) chatEntries(chat int64) ([]Entry, error) {
+	var out []Entry
+	prefix := chatKey(chat)
+	c := l.deliveries.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		e, err := decodeEntry(k, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// skipWaiting turns chat's pending entries into Skipped: the chat became
+// inactive.
+func skipWaiting(l *ledger, chat int64, why Status, now time.Time) error {
+	entries, err := l.chatEntries(chat)
+	if err != nil {
+		return err
+	}
+	for i := range entries {
+		if entries[i].State == Pending {
+			if err := l.move(&entries[i], Skipped, now, why.String()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// moveEntries moves every entry of chat from to chat to. Where to already
+// has an entry for the same item, that one stays and from's goes.
+func moveEntries(l *ledger, from, to int64) error {
+	entries, err := l.chatEntries(from)
+	if err != nil {
+		return err
+	}
+	for i := range entries {
+		e := &entries[i]
+		if err := l.remove(e); err != nil {
+			return err
+		}
+		if _, found, err := l.get(to, e.Item); err != nil || found {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		e.Chat = to
+		if err := l.add(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recoverSending turns entries left in Sending into Unknown: the process
+// stopped while they were in flight, so they may have been delivered.
+func recoverSending(tx *bbolt.Tx, now time.Time) error {
+	l, err := openLedger(tx)
+	if err != nil {
+		return err
+	}
+	var stuck [][]byte
+	c := l.queue.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(v) == 1 && EntryState(v[0]) == Sending {
+			stuck = append(stuck, bytes.Clone(k[4:]))
+		}
+	}
+	if len(stuck) == 0 {
+		return nil
+	}
+	for _, k := range stuck {
+		e, err := decodeEntry(k, l.deliveries.Get(k))
+		if err != nil {
+			return err
+		}
+		if err := l.move(&e, Unknown, now, "in flight when the process stopped"); err != nil {
+			return err
+		}
+	}
+	return l.save()
+}

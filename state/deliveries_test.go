@@ -1,0 +1,346 @@
+package state
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+// checkLedger fails the test unless the store is consistent: every queued
+// key matches a pending or sending entry at the same round and back, every
+// state is a real one, and the counters behind Stats and the unfinished
+// broadcast match what a full scan finds.
+func checkLedger(t testing.TB, s *Store) {
+	t.Helper()
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		var entries [maxStates]int64
+		var cur [maxStates]int
+		curID := getUint64(tx.Bucket(bucketMeta).Get(keyCurrent))
+		q := tx.Bucket(bucketQueue)
+		err := tx.Bucket(bucketDeliveries).ForEach(func(k, v []byte) error {
+			e, err := decodeEntry(k, v)
+			if err != nil {
+				return err
+			}
+			entries[e.State]++
+			if e.Broadcast == curID && curID != 0 {
+				cur[e.State]++
+			}
+			qv := q.Get(queueKey(e.Round, e.Chat, e.Item))
+			queued := e.State == Pending || e.State == Sending
+			if queued != (qv != nil) || (queued && EntryState(qv[0]) != e.State) {
+				return fmt.Errorf("entry %+v: queue holds %v", e, qv)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		err = q.ForEach(func(k, v []byte) error {
+			dv := tx.Bucket(bucketDeliveries).Get(k[4:])
+			if dv == nil || dv[0] != v[0] {
+				return fmt.Errorf("queue key %x: entry %x", k, dv)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		tl, err := loadTally(tx)
+		if err != nil {
+			return err
+		}
+		if tl.entries != entries {
+			return fmt.Errorf("entry counters %v, scan %v", tl.entries, entries)
+		}
+		var subs [numStatus]int64
+		tx.Bucket(bucketSubscribers).ForEach(func(k, v []byte) error { subs[v[0]]++; return nil })
+		if tl.subs != subs {
+			return fmt.Errorf("subscriber counters %v, scan %v", tl.subs, subs)
+		}
+		if n := int64(tx.Bucket(bucketArticles).Stats().KeyN); tl.articles != n {
+			return fmt.Errorf("article counter %d, scan %d", tl.articles, n)
+		}
+		if curID != 0 {
+			b, err := getBroadcast(tx, curID)
+			if err != nil {
+				return err
+			}
+			got := [maxStates]int{Pending: b.Pending, Sending: b.Sending, Sent: b.Sent, Failed: b.Failed, Skipped: b.Skipped, Unknown: b.Unknown}
+			if got != cur {
+				return fmt.Errorf("broadcast %d counters %v, scan %v", curID, got, cur)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("ledger inconsistent: %v", err)
+	}
+}
+
+// chatEntries returns every entry of chat, by item.
+func chatEntries(t testing.TB, s *Store, chat int64) []Entry {
+	t.Helper()
+	var out []Entry
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		var err error
+		l := &ledger{deliveries: tx.Bucket(bucketDeliveries)}
+		out, err = l.chatEntries(chat)
+		for i := range out {
+			out[i].ArticleID = articleIDBySeq(tx, out[i].Item)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// entryName names an entry's item for comparisons: the article ID, or
+// "ann1" for announcement 1.
+func entryName(e Entry) string {
+	if e.Item.Kind == AnnouncementItem {
+		return fmt.Sprintf("ann%d", e.Item.Seq)
+	}
+	return e.ArticleID
+}
+
+// statesOf renders chat's entries as "id:state", in item order.
+func statesOf(t testing.TB, s *Store, chat int64) []string {
+	t.Helper()
+	var out []string
+	for _, e := range chatEntries(t, s, chat) {
+		out = append(out, entryName(e)+":"+e.State.String())
+	}
+	return out
+}
+
+// ingest stores articles with the given IDs, published an hour apart in
+// the order given, starting at pub.
+func ingest(t testing.TB, s *Store, pub time.Time, ids ...string) {
+	t.Helper()
+	var as []Article
+	for i, id := range ids {
+		as = append(as, Article{ID: id, Published: pub.Add(time.Duration(i) * time.Hour), Data: []byte(id)})
+	}
+	if _, err := s.UpsertArticles(as); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func itemOf(t testing.TB, s *Store, id string) Item {
+	t.Helper()
+	a, err := s.Article(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Item{Kind: ArticleItem, Seq: a.Seq}
+}
+
+func mustPlan(t testing.TB, s *Store, now time.Time, opt PlanOptions) Broadcast {
+	t.Helper()
+	b, err := s.PlanBroadcast(now, opt)
+	if err != nil {
+		t.Fatalf("PlanBroadcast: %v", err)
+	}
+	checkLedger(t, s)
+	return b
+}
+
+func mustRecord(t testing.TB, s *Store, changes ...Change) {
+	t.Helper()
+	rejected, err := s.Record(changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range rejected {
+		if err != nil {
+			t.Fatalf("change %d %+v: %v", i, changes[i], err)
+		}
+	}
+	checkLedger(t, s)
+}
+
+func mustSubscribe(t testing.TB, s *Store, chats ...int64) {
+	t.Helper()
+	for _, c := range chats {
+		if _, _, err := s.Subscribe(c, "en", t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+var opt3 = PlanOptions{MaxAge: 168 * time.Hour, MaxPerBroadcast: 3}
+
+func TestRecordTransitions(t *testing.T) {
+	all := []EntryState{Pending, Sending, Sent, Failed, Skipped, Unknown}
+	allowedTo := map[EntryState][]EntryState{
+		Pending: {Sending, Failed, Skipped},
+		Sending: {Pending, Sent, Failed, Unknown},
+	}
+	// paths leads an entry from Pending to each state.
+	paths := map[EntryState][]EntryState{
+		Pending: nil,
+		Sending: {Sending},
+		Sent:    {Sending, Sent},
+		Failed:  {Sending, Failed},
+		Skipped: {Skipped},
+		Unknown: {Sending, Unknown},
+	}
+	for _, from := range all {
+		for _, to := range all {
+			t.Run(from.String()+"_to_"+to.String(), func(t *testing.T) {
+				s := newTestStore(t)
+				mustSubscribe(t, s, 1)
+				ingest(t, s, t0, "a")
+				mustPlan(t, s, t0, opt3)
+				it := itemOf(t, s, "a")
+				for _, st := range paths[from] {
+					mustRecord(t, s, Change{Chat: 1, Item: it, State: st, MessageID: 9, Reason: "r"})
+				}
+				rejected, err := s.Record([]Change{{Chat: 1, Item: it, State: to, MessageID: 42, Reason: "why"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkLedger(t, s)
+				want := contains(allowedTo[from], to)
+				e, err := s.Entry(1, it)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want {
+					if rejected != nil {
+						t.Fatalf("got rejected %v, want applied", rejected)
+					}
+					if e.State != to || e.Reason != "why" {
+						t.Errorf("got %v %q, want %v %q", e.State, e.Reason, to, "why")
+					}
+					if to == Sent && e.MessageID != 42 {
+						t.Errorf("got message %d, want 42", e.MessageID)
+					}
+					return
+				}
+				if len(rejected) != 1 || !errors.Is(rejected[0], ErrConflict) {
+					t.Fatalf("got rejected %v, want ErrConflict", rejected)
+				}
+				if e.State != from {
+					t.Errorf("got state %v after a refused change, want %v", e.State, from)
+				}
+			})
+		}
+	}
+}
+
+func contains(states []EntryState, st EntryState) bool {
+	for _, s := range states {
+		if s == st {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRecordBatchRejectsSomeAppliesTheRest(t *testing.T) {
+	s := newTestStore(t)
+	mustSubscribe(t, s, 1, 2, 3)
+	ingest(t, s, t0, "a")
+	b := mustPlan(t, s, t0, opt3)
+	it := itemOf(t, s, "a")
+	if _, err := s.Deactivate(2, Unsubscribed, t0); err != nil {
+		t.Fatal(err)
+	}
+	at := t0.Add(time.Minute)
+	rejected, err := s.Record([]Change{
+		{Chat: 1, Item: it, State: Sending, At: at},
+		{Chat: 2, Item: it, State: Sending, At: at}, // skipped by the unsubscribe
+		{Chat: 9, Item: it, State: Sending, At: at}, // no such entry
+		{Chat: 3, Item: it, State: 0, At: at},       // no such state
+		{Chat: 3, Item: it, State: Sending, At: at},
+		{Chat: 3, Item: it, State: Sent, MessageID: 7, At: at}, // same batch, in order
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLedger(t, s)
+	wantErrs := []error{nil, ErrConflict, ErrNotFound, ErrInvalid, nil, nil}
+	if len(rejected) != len(wantErrs) {
+		t.Fatalf("got %d results, want %d", len(rejected), len(wantErrs))
+	}
+	for i, want := range wantErrs {
+		if !errors.Is(rejected[i], want) || (want == nil) != (rejected[i] == nil) {
+			t.Errorf("change %d: got %v, want %v", i, rejected[i], want)
+		}
+	}
+	for chat, want := range map[int64]EntryState{1: Sending, 2: Skipped, 3: Sent} {
+		e, err := s.Entry(chat, it)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.State != want {
+			t.Errorf("chat %d: got %v, want %v", chat, e.State, want)
+		}
+	}
+	e, _ := s.Entry(3, it)
+	if e.Attempts != 1 || e.MessageID != 7 || !e.At.Equal(at) || e.ArticleID != "a" || e.Broadcast != b.ID {
+		t.Errorf("got %+v, want 1 attempt, message 7, at %v, article a, broadcast %d", e, at, b.ID)
+	}
+	cur, err := s.CurrentBroadcast()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur.Sending != 1 || cur.Sent != 1 || cur.Skipped != 1 || cur.Pending != 0 || cur.Deactivated != 0 {
+		t.Errorf("got %+v, want 1 sending, 1 sent, 1 skipped", cur)
+	}
+}
+
+func TestRecordLatest(t *testing.T) {
+	s := newTestStore(t)
+	mustSubscribe(t, s, 1)
+	ingest(t, s, t0, "a", "b")
+	if err := s.RecordLatest(1, t0, []string{"b"}, []int{11}); err != nil {
+		t.Fatal(err)
+	}
+	checkLedger(t, s)
+	e, err := s.Entry(1, itemOf(t, s, "b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.State != Sent || e.MessageID != 11 || e.Broadcast != 0 {
+		t.Errorf("got %+v, want sent as message 11 outside any broadcast", e)
+	}
+	tests := []struct {
+		name    string
+		chat    int64
+		ids     []string
+		msgs    []int
+		wantErr error
+	}{
+		{"not a subscriber: nothing recorded", 2, []string{"a"}, []int{1}, nil},
+		{"unknown article", 1, []string{"a", "zzz"}, []int{1, 2}, ErrNotFound},
+		{"lengths differ", 1, []string{"a"}, nil, ErrInvalid},
+	}
+	for _, tc := range tests {
+		if err := s.RecordLatest(tc.chat, t0, tc.ids, tc.msgs); !errors.Is(err, tc.wantErr) {
+			t.Errorf("%s: got %v, want %v", tc.name, err, tc.wantErr)
+		}
+		if got := statesOf(t, s, tc.chat); tc.chat == 1 && !reflect.DeepEqual(got, []string{"b:sent"}) || tc.chat == 2 && got != nil {
+			t.Errorf("%s: got entries %v", tc.name, got)
+		}
+	}
+	checkLedger(t, s)
+	// During a broadcast: a pending entry answered by /latest is sent.
+	ingest(t, s, t0.Add(time.Hour), "c")
+	mustPlan(t, s, t0.Add(time.Hour), opt3)
+	if err := s.RecordLatest(1, t0, []string{"c"}, []int{12}); err != nil {
+		t.Fatal(err)
+	}
+	checkLedger(t, s)
+	if got, want := statesOf(t, s, 1), []string{"a:pending", "b:sent", "c:sent"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

@@ -1,0 +1,295 @@
+package state
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	"go.etcd.io/bbolt"
+)
+
+// Status tells whether a subscriber is active and, if not, why.
+type Status uint8
+
+// A subscriber's status. Every status but Active is a reason to be inactive.
+const (
+	Active       Status = iota + 1
+	Unsubscribed        // the chat sent /unsubscribe or /stop
+	Blocked             // Telegram said the user blocked the bot or is deactivated
+	ChatNotFound        // Telegram said "chat not found"
+	Kicked              // the bot was removed from the group
+	numStatus
+)
+
+func (s Status) String() string {
+	switch s {
+	case Active:
+		return "active"
+	case Unsubscribed:
+		return "unsubscribed"
+	case Blocked:
+		return "blocked"
+	case ChatNotFound:
+		return "not found"
+	case Kicked:
+		return "kicked"
+	}
+	return fmt.Sprintf("Status(%d)", uint8(s))
+}
+
+// A Subscriber is a chat that subscribed, whether it still is or not.
+type Subscriber struct {
+	// Chat is the Telegram chat ID: positive for users, negative for groups.
+	Chat int64
+	// Language is the language code Telegram reported, for replies.
+	Language string
+	// Status is Active or the reason the chat is inactive.
+	Status Status
+	// Subscribed is when the chat last subscribed.
+	Subscribed time.Time
+	// Changed is when Status last changed.
+	Changed time.Time
+	// Watermark is the ingestion sequence number up to which articles have
+	// been dealt with for this chat: set at subscription (no backlog) and
+	// moved by every broadcast planned for it.
+	Watermark uint64
+}
+
+func encodeSubscriber(s Subscriber) []byte {
+	v := make([]byte, 0, 32+len(s.Language))
+	v = append(v, byte(s.Status))
+	v = binary.AppendUvarint(v, s.Watermark)
+	v = appendTime(v, s.Subscribed)
+	v = appendTime(v, s.Changed)
+	return appendString(v, s.Language)
+}
+
+func decodeSubscriber(chat int64, v []byte) (Subscriber, error) {
+	d := decoder{b: v}
+	s := Subscriber{Chat: chat}
+	s.Status = Status(d.byte())
+	s.Watermark = d.uvarint()
+	s.Subscribed = d.time()
+	s.Changed = d.time()
+	s.Language = d.string()
+	if d.err != nil {
+		return Subscriber{}, fmt.Errorf("subscriber %d: %w", chat, d.err)
+	}
+	return s, nil
+}
+
+func getSubscriber(tx *bbolt.Tx, chat int64) (Subscriber, bool, error) {
+	v := tx.Bucket(bucketSubscribers).Get(chatKey(chat))
+	if v == nil {
+		return Subscriber{}, false, nil
+	}
+	sub, err := decodeSubscriber(chat, v)
+	return sub, err == nil, err
+}
+
+func putSubscriber(tx *bbolt.Tx, s Subscriber) error {
+	return tx.Bucket(bucketSubscribers).Put(chatKey(s.Chat), encodeSubscriber(s))
+}
+
+// Subscribe makes chat an active subscriber and returns it. It is idempotent:
+// for a chat that is already active it only updates the language and reports
+// false. A new or returning subscriber gets the current ingestion sequence as
+// its watermark, so it receives no backlog, and the call reports true.
+func (s *Store) Subscribe(chat int64, language string, now time.Time) (Subscriber, bool, error) {
+	var sub Subscriber
+	var added bool
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		old, found, err := getSubscriber(tx, chat)
+		if err != nil {
+			return err
+		}
+		if found && old.Status == Active {
+			sub = old
+			if old.Language == language {
+				return nil
+			}
+			sub.Language = language
+			return putSubscriber(tx, sub)
+		}
+		t, err := loadTally(tx)
+		if err != nil {
+			return err
+		}
+		if found {
+			t.subs[old.Status]--
+		}
+		t.subs[Active]++
+		added = true
+		sub = Subscriber{
+			Chat:       chat,
+			Language:   language,
+			Status:     Active,
+			Subscribed: now,
+			Changed:    now,
+			Watermark:  tx.Bucket(bucketArticles).Sequence(),
+		}
+		if err := putSubscriber(tx, sub); err != nil {
+			return err
+		}
+		return t.save(tx)
+	})
+	if err != nil {
+		return Subscriber{}, false, fmt.Errorf("state: subscribe %d: %w", chat, err)
+	}
+	return sub, added, nil
+}
+
+// Deactivate makes chat inactive for the reason why (Unsubscribed for
+// /unsubscribe and /stop; Blocked, ChatNotFound or Kicked for Telegram's
+// answers) and reports whether it was active. Its ledger entries still
+// waiting to be sent become Skipped at once, so the change takes effect
+// before the chat's next send, even mid-broadcast. A chat already inactive
+// keeps its first reason. It returns ErrNotFound for a chat that never
+// subscribed and ErrInvalid when why is not a reason to be inactive.
+func (s *Store) Deactivate(chat int64, why Status, now time.Time) (bool, error) {
+	if why <= Active || why >= numStatus {
+		return false, fmt.Errorf("state: deactivate %d: status %v: %w", chat, why, ErrInvalid)
+	}
+	var was bool
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		sub, found, err := getSubscriber(tx, chat)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return ErrNotFound
+		}
+		if sub.Status != Active {
+			return nil
+		}
+		was = true
+		l, err := openLedger(tx)
+		if err != nil {
+			return err
+		}
+		l.t.subs[Active]--
+		l.t.subs[why]++
+		if l.cur.ID != 0 && why != Unsubscribed {
+			l.cur.Deactivated++
+		}
+		sub.Status, sub.Changed = why, now
+		if err := putSubscriber(tx, sub); err != nil {
+			return err
+		}
+		if err := skipWaiting(l, chat, why, now); err != nil {
+			return err
+		}
+		return l.save()
+	})
+	if err != nil {
+		return false, fmt.Errorf("state: deactivate %d: %w", chat, err)
+	}
+	return was, nil
+}
+
+// Subscriber returns the subscriber record of chat, active or not, or
+// ErrNotFound.
+func (s *Store) Subscriber(chat int64) (Subscriber, error) {
+	var sub Subscriber
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		var found bool
+		var err error
+		sub, found, err = getSubscriber(tx, chat)
+		if err == nil && !found {
+			err = ErrNotFound
+		}
+		return err
+	})
+	if err != nil {
+		return Subscriber{}, fmt.Errorf("state: subscriber %d: %w", chat, err)
+	}
+	return sub, nil
+}
+
+// ActiveSubscribers returns up to limit active subscribers whose chat ID is
+// greater than after, in chat ID order. Start with math.MinInt64 and pass
+// the last chat returned to get the next page; an empty page is the end.
+// Each page is read in its own short transaction, so iterating never holds
+// all subscribers in memory nor keeps the file from growing.
+func (s *Store) ActiveSubscribers(after int64, limit int) ([]Subscriber, error) {
+	var out []Subscriber
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketSubscribers).Cursor()
+		start := chatKey(after)
+		k, v := c.Seek(start)
+		if k != nil && bytes.Equal(k, start) {
+			k, v = c.Next()
+		}
+		for ; k != nil && len(out) < limit; k, v = c.Next() {
+			if len(v) == 0 || Status(v[0]) != Active {
+				continue
+			}
+			sub, err := decodeSubscriber(getInt64Key(k), v)
+			if err != nil {
+				return err
+			}
+			out = append(out, sub)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("state: active subscribers after %d: %w", after, err)
+	}
+	return out, nil
+}
+
+// MoveChat moves the subscriber from to the chat ID to, as Telegram asks when
+// a group becomes a supergroup: the subscription, its watermark and its whole
+// ledger history, pending entries included, move with it. When to already has
+// a record the two are merged: the ledger entries of to win, the watermark is
+// the higher one and the chat is active if either was. It returns
+// ErrNotFound when from has no record.
+func (s *Store) MoveChat(from, to int64) error {
+	if from == to {
+		return nil
+	}
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		old, found, err := getSubscriber(tx, from)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return ErrNotFound
+		}
+		l, err := openLedger(tx)
+		if err != nil {
+			return err
+		}
+		t := &l.t
+		moved := old
+		moved.Chat = to
+		prev, found, err := getSubscriber(tx, to)
+		if err != nil {
+			return err
+		}
+		if found {
+			t.subs[prev.Status]--
+			moved.Watermark = max(moved.Watermark, prev.Watermark)
+			if prev.Status == Active && moved.Status != Active {
+				moved.Status, moved.Subscribed, moved.Changed = Active, prev.Subscribed, prev.Changed
+			}
+		}
+		t.subs[old.Status]--
+		t.subs[moved.Status]++
+		if err := tx.Bucket(bucketSubscribers).Delete(chatKey(from)); err != nil {
+			return err
+		}
+		if err := putSubscriber(tx, moved); err != nil {
+			return err
+		}
+		if err := moveEntries(l, from, to); err != nil {
+			return err
+		}
+		return l.save()
+	})
+	if err != nil {
+		return fmt.Errorf("state: move chat %d to %d: %w", from, to, err)
+	}
+	return nil
+}
