@@ -62,6 +62,7 @@ const (
 	ClassConflict
 )
 
+// String names the class for log lines: "retry after", "outcome unknown"…
 func (c Class) String() string {
 	switch c {
 	case ClassNone:
@@ -122,6 +123,8 @@ type Error struct {
 	Err error
 }
 
+// Error is Telegram's description, or the transport failure, after the
+// package and method names.
 func (e *Error) Error() string {
 	if e.Description != "" {
 		return fmt.Sprintf("bot: %s: %s", e.Method, e.Description)
@@ -129,6 +132,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("bot: %s: %s: %v", e.Method, e.Class, e.Err)
 }
 
+// Unwrap returns the underlying error, which holds no token.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Is matches ErrUnauthorized and ErrConflict by class.

@@ -28,9 +28,13 @@ type Fault struct {
 	Deliver bool
 }
 
-// Faults Telegram answers with.
-func Blocked() Fault     { return forbidden("bot was blocked by the user") }
-func Kicked() Fault      { return forbidden("bot was kicked from the group chat") }
+// Blocked is Telegram's answer for a user who blocked the bot.
+func Blocked() Fault { return forbidden("bot was blocked by the user") }
+
+// Kicked is Telegram's answer for a group the bot was removed from.
+func Kicked() Fault { return forbidden("bot was kicked from the group chat") }
+
+// Deactivated is Telegram's answer for a deleted account.
 func Deactivated() Fault { return forbidden("user is deactivated") }
 
 // CantInitiate is Telegram's answer to a first message to a user who never

@@ -172,6 +172,7 @@ func TestSendPhoto(t *testing.T) {
 		{"unfetchable URL", tgbotapi.FileURL(bad), "", "Bad Request: failed to get HTTP URL content"},
 		{"caption too long", tgbotapi.FileURL(url), strings.Repeat("x", MaxCaptionLen+1), "Bad Request: message caption is too long"},
 		{"caption HTML", tgbotapi.FileURL(url), "<br>", "Bad Request: can't parse entities"},
+		{"empty upload", tgbotapi.FileBytes{Name: "empty.jpg"}, "", "Bad Request: file must be non-empty"},
 	}
 	for _, tt := range refused {
 		p := tgbotapi.NewPhoto(42, tt.photo)
