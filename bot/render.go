@@ -44,7 +44,8 @@ func Lang(languageCode string) string {
 
 // RenderCaption renders an article as the HTML caption of a sendPhoto: the
 // headline in bold, the lead, then the date, the source and a link to the
-// article, in at most CaptionLimit units after entity parsing.
+// article, in at most CaptionLimit units after entity parsing. lang is LangZH
+// or LangEN (see Lang); it sets the date's form and the link's words.
 func RenderCaption(a content.Article, lang string) string {
 	return renderArticle(a, lang, CaptionLimit, true)
 }

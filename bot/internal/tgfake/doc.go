@@ -21,10 +21,10 @@
 // Blocked, Kicked, ChatNotFound, TooMany, BadGateway, Timeout… build
 // Telegram's answers.
 //
-// Rate limits are token buckets: 30/s for the bot, 1/s with a burst of 3 per
-// chat, 20/min per group; 429 answers carry retry_after. Options changes or
-// turns them off (Unlimited, for benchmarks) and Options.Now freezes their
-// clock.
+// Rate limits are token buckets: 30/s for the bot, 1/s per chat with a
+// burst of 5 (private) or 3 (groups), 20/min per group; 429 answers carry
+// retry_after. Options changes or turns them off (Unlimited, for benchmarks)
+// and Options.Now freezes their clock.
 //
 // ParseHTML, CheckText and CheckCaption are the validators, exported so that
 // rendering tests check their output against the same rules.

@@ -55,6 +55,7 @@ type limits struct {
 	global         *bucket
 	chatRate       float64
 	chatBurst      int
+	groupBurst     int
 	groupPerMinute int
 }
 
@@ -71,10 +72,14 @@ func newLimits(o Options) limits {
 	l := limits{
 		chatRate:       def(o.ChatPerSecond, 1),
 		chatBurst:      o.ChatBurst,
+		groupBurst:     o.GroupBurst,
 		groupPerMinute: int(def(float64(o.GroupPerMinute), 20)),
 	}
 	if l.chatBurst == 0 {
-		l.chatBurst = 3
+		l.chatBurst = 5
+	}
+	if l.groupBurst == 0 {
+		l.groupBurst = 3
 	}
 	gb := o.GlobalBurst
 	if gb == 0 {
@@ -86,13 +91,17 @@ func newLimits(o Options) limits {
 
 // admit applies the rate limits to a send into c at now: it takes a token
 // from each bucket and returns 0, or takes none and returns how long to wait.
-// global says whether only the bot-wide limit applies (edits). s.mu must be
+// globalOnly says whether only the bot-wide limit applies (edits). s.mu must be
 // held.
 func (s *Server) admit(c *chat, now time.Time, globalOnly bool) time.Duration {
 	buckets := []*bucket{s.limits.global}
 	if !globalOnly {
 		if c.perChat == nil && s.limits.chatRate > 0 {
-			c.perChat = newBucket(s.limits.chatRate, s.limits.chatBurst)
+			burst := s.limits.chatBurst
+			if c.isGroup() {
+				burst = s.limits.groupBurst
+			}
+			c.perChat = newBucket(s.limits.chatRate, burst)
 		}
 		buckets = append(buckets, c.perChat)
 		if c.isGroup() && c.perGroup == nil && s.limits.groupPerMinute > 0 {

@@ -33,10 +33,13 @@ type Options struct {
 	// default 30 per second, a burst of 30. Negative turns the limit off.
 	GlobalPerSecond float64
 	GlobalBurst     int
-	// ChatPerSecond and ChatBurst bound the sends into one chat: default 1
-	// per second with a burst of 3. Negative turns the limit off.
+	// ChatPerSecond bounds the sends into one chat: default 1 per second.
+	// Negative turns the limit off.
 	ChatPerSecond float64
-	ChatBurst     int
+	// ChatBurst is how many messages a private chat may get at once:
+	// default 5, so that answering /latest 5 works as it does on Telegram.
+	// GroupBurst is the same for a group: default 3.
+	ChatBurst, GroupBurst int
 	// GroupPerMinute bounds the sends into one group or supergroup (with a
 	// burst of as many): default 20. Negative turns the limit off.
 	GroupPerMinute int

@@ -314,7 +314,8 @@ func TestRateLimits(t *testing.T) {
 		chats    []int64 // sent to in turn, as fast as possible
 		accepted int     // before the first 429
 	}{
-		{"private chat burst", Options{}, []int64{42}, 3},
+		{"private chat burst", Options{}, []int64{42}, 5},
+		{"private chat burst configurable", Options{ChatBurst: 2}, []int64{42}, 2},
 		{"group per second", Options{}, []int64{-42}, 3},
 		{"group per minute", Options{ChatPerSecond: -1}, []int64{-42}, 20},
 		{"global", Options{GlobalPerSecond: 30, GlobalBurst: 30, ChatPerSecond: -1}, []int64{1, 2, 3, 4, 5, 6, 7}, 30},
