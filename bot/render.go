@@ -42,6 +42,9 @@ func Lang(languageCode string) string {
 	return LangZH
 }
 
+// Text that is not UTF-8 (content never yields any) is rendered with U+FFFD
+// in place of the invalid bytes, so that Telegram accepts it.
+
 // RenderCaption renders an article as the HTML caption of a sendPhoto: the
 // headline in bold, the lead, then the date, the source and a link to the
 // article, in at most CaptionLimit units after entity parsing. lang is LangZH
@@ -67,7 +70,7 @@ func RenderPlain(a content.Article, lang string, limit int) string {
 // RenderAnnouncement renders an admin's announcement as HTML: the text
 // escaped, cut with "…" to TextLimit units when it is longer.
 func RenderAnnouncement(text string) string {
-	text = strings.TrimSpace(text)
+	text = strings.TrimSpace(strings.ToValidUTF8(text, "\uFFFD"))
 	if utf16Len(text) > TextLimit {
 		text = cutText(text, TextLimit, false)
 	}
@@ -80,6 +83,10 @@ type piece struct {
 }
 
 func renderArticle(a content.Article, lang string, limit int, asHTML bool) string {
+	a.Headline = strings.ToValidUTF8(a.Headline, "\uFFFD")
+	a.Lead = strings.ToValidUTF8(a.Lead, "\uFFFD")
+	a.Source = strings.ToValidUTF8(a.Source, "\uFFFD")
+	a.URL = strings.ToValidUTF8(a.URL, "\uFFFD")
 	headline := strings.TrimSpace(a.Headline)
 	lead := strings.TrimSpace(a.Lead)
 	tail := footer(a, lang, asHTML)

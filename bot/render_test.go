@@ -200,3 +200,29 @@ func TestCutText(t *testing.T) {
 		})
 	}
 }
+
+// FuzzRender checks that whatever the article holds, Telegram accepts every
+// rendered form.
+func FuzzRender(f *testing.F) {
+	f.Add("Tom & \"Jerry\"", "1 < 2. 3 > 2! 😀🇯🇵", "https://e.com/?a=1&b=\"2\"", "VOA")
+	f.Add(strings.Repeat("标题", 700), strings.Repeat("句子。", 3000), "", "")
+	f.Fuzz(func(t *testing.T, headline, lead, url, source string) {
+		a := content.Article{Headline: headline, Lead: lead, URL: url, Source: source,
+			Published: time.Date(2023, 4, 7, 0, 0, 0, 0, time.UTC)}
+		for _, lang := range []string{LangZH, LangEN} {
+			if err := tgfake.CheckCaption(RenderCaption(a, lang), ParseModeHTML); err != nil {
+				t.Fatalf("caption: %v", err)
+			}
+			if s := RenderText(a, lang); strings.TrimSpace(headline+lead+source+url) != "" {
+				if err := tgfake.CheckText(s, ParseModeHTML); err != nil {
+					t.Fatalf("text: %v", err)
+				}
+			}
+			for _, limit := range []int{CaptionLimit, TextLimit} {
+				if n := tgfake.UTF16Len(RenderPlain(a, lang, limit)); n > limit {
+					t.Fatalf("plain: got %d units, want at most %d", n, limit)
+				}
+			}
+		}
+	})
+}
