@@ -226,3 +226,19 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEscape checks that escaped text reads back unchanged, in text and in
+// an href.
+func FuzzEscape(f *testing.F) {
+	f.Add(`<p>Tom & "Jerry"</p> &amp; &#60;`)
+	f.Fuzz(func(t *testing.T, s string) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+		got, err := tgfake.ParseHTML(`<a href="` + escape(s) + `">` + escape(s) + "</a>")
+		if err != nil {
+			t.Fatalf("refused: %v", err)
+		}
+		if got != s {
+			t.Fatalf("got %q, want %q", got, s)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package tgfake
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestParseHTML(t *testing.T) {
@@ -92,4 +93,20 @@ func TestLengthLimits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseHTML checks that no input makes the validator panic, and that
+// what it accepts yields valid UTF-8 no longer than the input.
+func FuzzParseHTML(f *testing.F) {
+	f.Add(`<b>x</b><a href="y">&lt;&#128512;</a>`)
+	f.Add(`<span class='tg-spoiler'>a</span></b>`)
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseHTML(s)
+		if err != nil {
+			return
+		}
+		if !utf8.ValidString(got) || len(got) > len(s) {
+			t.Errorf("got %q from %q", got, s)
+		}
+	})
 }
