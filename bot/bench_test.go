@@ -1,0 +1,50 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/newsbot/newsbot/bot/internal/tgfake"
+)
+
+// BenchmarkSend measures the client against the fake with its limits off:
+// the ceiling the broadcaster's own pacing works under.
+func BenchmarkSend(b *testing.B) {
+	s := tgfake.New(b, tgfake.Options{Unlimited: true})
+	c, err := New(context.Background(), Config{Token: s.Token, APIEndpoint: s.URL, SendTimeout: 10 * time.Second,
+		Logger: discardLogger()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := testArticle()
+	text := RenderText(a, LangZH)
+	const workers = 16
+	jobs := make(chan int64)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for chat := range jobs {
+				m := tgbotapi.NewMessage(chat, text)
+				m.ParseMode = ParseModeHTML
+				if _, err := c.Send(context.Background(), m); err != nil {
+					b.Error(err)
+				}
+			}
+		})
+	}
+	b.ResetTimer()
+	start := time.Now()
+	for i := range b.N {
+		jobs <- int64(i%10000 + 1)
+	}
+	close(jobs)
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -1,0 +1,270 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"path"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// DefaultAPIEndpoint is Telegram's Bot API.
+const DefaultAPIEndpoint = "https://api.telegram.org"
+
+// Defaults of Config.
+const (
+	DefaultSendTimeout = 30 * time.Second
+	DefaultPollTimeout = 50 * time.Second
+	DefaultMinBackoff  = time.Second
+	DefaultMaxBackoff  = 30 * time.Second
+)
+
+// pollMargin is how much longer than the long poll the HTTP request may
+// take.
+const pollMargin = 10 * time.Second
+
+// ackTimeout bounds the getUpdates that acknowledges the last update at
+// shutdown.
+const ackTimeout = 5 * time.Second
+
+// Config configures a Client. Only Token is required.
+type Config struct {
+	// Token is the bot's token from @BotFather.
+	Token string
+	// APIEndpoint is the Bot API's base URL; default DefaultAPIEndpoint.
+	// Any server speaking the Bot API works: http://127.0.0.1:8081.
+	APIEndpoint string
+	// Transport makes the HTTP requests; default a clone of
+	// http.DefaultTransport that keeps more idle connections per host.
+	Transport http.RoundTripper
+	// SendTimeout bounds every call but getUpdates; default
+	// DefaultSendTimeout.
+	SendTimeout time.Duration
+	// PollTimeout is getUpdates' long-poll timeout (whole seconds); default
+	// DefaultPollTimeout. The HTTP request may take 10 s longer.
+	PollTimeout time.Duration
+	// MinBackoff and MaxBackoff bound Poll's waits after failures; default
+	// DefaultMinBackoff and DefaultMaxBackoff.
+	MinBackoff, MaxBackoff time.Duration
+	// Logger gets the client's log lines; default slog.Default().
+	Logger *slog.Logger
+}
+
+// A Client talks to the Bot API through tgbotapi with an HTTP client of its
+// own: every call takes a context and has a timeout, and every error is an
+// *Error, classified, with the token removed. It is safe for concurrent
+// use.
+type Client struct {
+	bot    *tgbotapi.BotAPI // bound to no call: copied per call
+	http   *http.Client
+	redact redactor
+	log    *slog.Logger
+	cfg    Config
+}
+
+// New connects to the Bot API: it checks the token (getMe) and deletes any
+// webhook, so that Poll can work. It returns ErrNoToken without a token, an
+// error for an unusable APIEndpoint, and an *Error when a call fails (one
+// matching ErrUnauthorized for a wrong token).
+func New(ctx context.Context, cfg Config) (*Client, error) {
+	if cfg.Token == "" {
+		return nil, ErrNoToken
+	}
+	endpoint, err := endpointFormat(cfg.APIEndpoint)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Transport == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 64
+		cfg.Transport = t
+	}
+	if cfg.SendTimeout <= 0 {
+		cfg.SendTimeout = DefaultSendTimeout
+	}
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = DefaultPollTimeout
+	}
+	if cfg.MinBackoff <= 0 {
+		cfg.MinBackoff = DefaultMinBackoff
+	}
+	if cfg.MaxBackoff < cfg.MinBackoff {
+		cfg.MaxBackoff = max(DefaultMaxBackoff, cfg.MinBackoff)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	c := &Client{
+		http:   &http.Client{Transport: cfg.Transport},
+		redact: redactor{token: cfg.Token},
+		log:    cfg.Logger,
+		cfg:    cfg,
+	}
+	st := c.newCall(ctx, cfg.SendTimeout)
+	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, endpoint, st)
+	if err != nil {
+		return nil, classify("getMe", c.redact.Error(err), st)
+	}
+	c.bot = api
+	if _, err := c.Request(ctx, tgbotapi.DeleteWebhookConfig{}); err != nil {
+		return nil, err
+	}
+	c.log.Info("bot: connected to Telegram", slog.String("username", api.Self.UserName),
+		slog.String("endpoint", strings.TrimSuffix(endpoint, "/bot%s/%s")))
+	return c, nil
+}
+
+// endpointFormat turns a base URL into tgbotapi's endpoint format string.
+func endpointFormat(base string) (string, error) {
+	if base == "" {
+		base = DefaultAPIEndpoint
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", fmt.Errorf("bot: API endpoint %q: %w", base, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return "", fmt.Errorf("bot: API endpoint %q: want an http or https URL such as %s", base, DefaultAPIEndpoint)
+	}
+	base = strings.TrimRight(base, "/")
+	return strings.ReplaceAll(base, "%", "%%") + "/bot%s/%s", nil
+}
+
+// Self is the bot's own user, from getMe.
+func (c *Client) Self() tgbotapi.User { return c.bot.Self }
+
+// Send sends a Chattable whose answer is a Message (sendMessage, sendPhoto,
+// editMessageText). Errors are *Error.
+func (c *Client) Send(ctx context.Context, m tgbotapi.Chattable) (tgbotapi.Message, error) {
+	api, st := c.bind(ctx, c.cfg.SendTimeout)
+	msg, err := api.Send(m)
+	if err != nil {
+		return msg, c.fail(st, err)
+	}
+	return msg, nil
+}
+
+// Request makes a call whose answer is not a Message (setMyCommands,
+// deleteWebhook, getChatMember) and returns the raw answer. Errors are
+// *Error.
+func (c *Client) Request(ctx context.Context, m tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
+	api, st := c.bind(ctx, c.cfg.SendTimeout)
+	resp, err := api.Request(m)
+	if err != nil {
+		return resp, c.fail(st, err)
+	}
+	return resp, nil
+}
+
+// MakeRequest calls a Bot API method by name with raw parameters, for
+// what tgbotapi v5.5.1 lacks (link_preview_options, allow_paid_broadcast).
+// Errors are *Error.
+func (c *Client) MakeRequest(ctx context.Context, method string, params tgbotapi.Params) (*tgbotapi.APIResponse, error) {
+	api, st := c.bind(ctx, c.cfg.SendTimeout)
+	resp, err := api.MakeRequest(method, params)
+	if err != nil {
+		return resp, c.fail(st, err)
+	}
+	return resp, nil
+}
+
+// ChatMember answers getChatMember: the user's status in the chat
+// ("creator", "administrator", "member"…). Errors are *Error.
+func (c *Client) ChatMember(ctx context.Context, chatID, userID int64) (tgbotapi.ChatMember, error) {
+	resp, err := c.Request(ctx, tgbotapi.GetChatMemberConfig{
+		ChatConfigWithUser: tgbotapi.ChatConfigWithUser{ChatID: chatID, UserID: userID}})
+	if err != nil {
+		return tgbotapi.ChatMember{}, err
+	}
+	var m tgbotapi.ChatMember
+	if err := json.Unmarshal(resp.Result, &m); err != nil {
+		return m, &Error{Method: "getChatMember", Class: ClassBadRequest, Code: http.StatusOK, Err: err}
+	}
+	return m, nil
+}
+
+// bind returns a copy of the tgbotapi client whose requests carry ctx and
+// timeout, and the record of what its one request does.
+func (c *Client) bind(ctx context.Context, timeout time.Duration) (*tgbotapi.BotAPI, *call) {
+	st := c.newCall(ctx, timeout)
+	api := *c.bot
+	api.Client = st
+	return &api, st
+}
+
+func (c *Client) newCall(ctx context.Context, timeout time.Duration) *call {
+	return &call{ctx: ctx, timeout: timeout, client: c.http, redact: c.redact}
+}
+
+// fail classifies a call's error.
+func (c *Client) fail(st *call, err error) *Error {
+	method := st.method
+	if method == "" {
+		method = "request"
+	}
+	return classify(method, c.redact.Error(err), st)
+}
+
+// call is tgbotapi's HTTPClient for one Bot API call: it attaches the
+// call's context and timeout, records whether the request was written and
+// the HTTP status, and turns a non-JSON answer into a *statusError.
+type call struct {
+	ctx     context.Context
+	timeout time.Duration
+	client  *http.Client
+	redact  redactor
+
+	// What the request did; read after the call returns.
+	called bool
+	method string
+	status int
+	wrote  atomic.Bool
+}
+
+// Do makes the request. Its errors hold no token.
+func (c *call) Do(req *http.Request) (*http.Response, error) {
+	c.called = true
+	c.method = path.Base(req.URL.Path)
+	ctx, cancel := context.WithTimeout(c.ctx, c.timeout)
+	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
+		if info.Err == nil {
+			c.wrote.Store(true)
+		}
+	}}
+	resp, err := c.client.Do(req.WithContext(httptrace.WithClientTrace(ctx, trace)))
+	if err != nil {
+		cancel()
+		return nil, c.redact.Error(err)
+	}
+	c.status = resp.StatusCode
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "application/json" {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+		cancel()
+		return nil, &statusError{code: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}
+	}
+	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelBody releases a request's context when its body is closed.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}

@@ -1,0 +1,42 @@
+// Package tgfake is a fake Telegram Bot API for tests: an httptest server
+// that speaks Telegram's HTTP API at /bot<token>/<method> (form, JSON and
+// multipart bodies) and refuses what Telegram refuses, so that tests going
+// through the real tgbotapi client fail where Telegram would.
+//
+// # Basics
+//
+// New starts a Server for a test; point the client at Server.URL (or use
+// Server.Endpoint with tgbotapi directly). It answers getMe, deleteWebhook,
+// getUpdates (long polling, offsets, 409 for a second poller or a webhook),
+// sendMessage, sendPhoto (URL, file_id, upload), editMessageText,
+// setMyCommands and getChatMember.
+//
+// Readers are simulated with PostPrivate, PostGroup and PostAnonymousAdmin,
+// which queue updates; SetMember makes a user an administrator. What the bot
+// sent is in Messages and MessagesTo; Wait blocks until a condition on them
+// holds.
+//
+// Failures are injected with Inject (by method, chat and count), InjectFunc
+// (decided per call), Block, Migrate and SetUnfetchable; the constructors
+// Blocked, Kicked, ChatNotFound, TooMany, BadGateway, Timeout… build
+// Telegram's answers.
+//
+// Rate limits are token buckets: 30/s for the bot, 1/s per chat with a
+// burst of 5 (private) or 3 (groups), 20/min per group; 429 answers carry
+// retry_after. Options changes or turns them off (Unlimited, for benchmarks)
+// and Options.Now freezes their clock.
+//
+// ParseHTML, CheckText and CheckCaption are the validators, exported so that
+// rendering tests check their output against the same rules.
+//
+// # Caveats
+//
+// The HTML validator is stricter than Telegram in one way: a bare "&" or ">"
+// in text is refused (Telegram keeps it), because accepting it would hide
+// escaping bugs.
+//
+// A chat needs no declaring: positive IDs are private chats, IDs at or below
+// -1000000000000 supergroups, other negative IDs groups. Edits count against
+// the bot-wide limit only. The package is internal to bot: cmd/ cannot
+// import it.
+package tgfake

@@ -1,0 +1,298 @@
+package tgfake
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// A Message is a message the server accepted from the bot.
+type Message struct {
+	ChatID    int64
+	MessageID int
+	// Method is "sendMessage" or "sendPhoto".
+	Method string
+	// Text is the text, or the photo's caption, as sent (with its markup).
+	Text string
+	// Visible is the text a reader sees, after entity parsing.
+	Visible   string
+	ParseMode string
+	// Photo is the photo as sent: a URL, a file_id, or "upload:" and the
+	// uploaded file's name.
+	Photo string
+	// FileID is the file_id the server gave the photo.
+	FileID string
+	// DisablePreview is disable_web_page_preview.
+	DisablePreview bool
+	// ReplyMarkup is the reply_markup as sent (JSON), if any.
+	ReplyMarkup string
+	Time        time.Time
+	// Edits counts the editMessageText calls that changed the message.
+	Edits int
+}
+
+// Messages returns every accepted message, in order.
+func (s *Server) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.messages...)
+}
+
+// MessagesTo returns the accepted messages of one chat, in order.
+func (s *Server) MessagesTo(chatID int64) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, m := range s.messages {
+		if m.ChatID == chatID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// SetUnfetchable marks a photo URL that Telegram cannot fetch: sendPhoto
+// with it answers 400 "failed to get HTTP URL content".
+func (s *Server) SetUnfetchable(url string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unfetchable[url] = true
+}
+
+// PhotoRequests is how many sendPhoto calls named the photo URL url.
+func (s *Server) PhotoRequests(url string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.urlRequests[url]
+}
+
+// Commands returns the command menu set by setMyCommands for a scope
+// ("default", "all_private_chats", "chat"…, with chatID for "chat") and a
+// language code ("" for all).
+func (s *Server) Commands(scope string, chatID int64, lang string) []tgbotapi.BotCommand {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]tgbotapi.BotCommand(nil), s.commands[commandsKey(scope, chatID, lang)]...)
+}
+
+func commandsKey(scope string, chatID int64, lang string) string {
+	if scope == "" {
+		scope = "default"
+	}
+	return scope + "/" + strconv.FormatInt(chatID, 10) + "/" + lang
+}
+
+// target resolves a send's chat_id; s.mu must be held.
+func (s *Server) target(p params) (*chat, *Fault) {
+	raw := p.get("chat_id")
+	if raw == "" {
+		return nil, badRequest("chat_id is empty")
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id == 0 {
+		return nil, badRequest("chat not found")
+	}
+	return s.chatLocked(id), nil
+}
+
+// limit applies the rate limits; s.mu must be held.
+func (s *Server) limit(c *chat, globalOnly bool) *Fault {
+	if wait := s.admit(c, s.now(), globalOnly); wait > 0 {
+		s.rateLimited++
+		f := TooMany(retryAfter(wait))
+		return &f
+	}
+	return nil
+}
+
+func (s *Server) record(c *chat, m Message) tgbotapi.Message {
+	m.ChatID = c.id
+	m.MessageID = c.nextMsgID
+	m.Time = time.Now()
+	c.nextMsgID++
+	s.messages = append(s.messages, m)
+	s.notify()
+	out := tgbotapi.Message{
+		MessageID: m.MessageID,
+		From:      &tgbotapi.User{ID: botID, IsBot: true, FirstName: "Newsbot", UserName: s.username},
+		Date:      int(m.Time.Unix()),
+		Chat:      c.api(),
+	}
+	if m.Method == "sendPhoto" {
+		out.Caption = m.Visible
+		out.Photo = []tgbotapi.PhotoSize{
+			{FileID: m.FileID + "-s", FileUniqueID: m.FileID + "-su", Width: 90, Height: 60, FileSize: 1500},
+			{FileID: m.FileID, FileUniqueID: m.FileID + "-u", Width: 800, Height: 533, FileSize: 60000},
+		}
+	} else {
+		out.Text = m.Visible
+	}
+	return out
+}
+
+func (s *Server) sendMessage(p params) (any, *Fault) {
+	text, mode := p.get("text"), p.get("parse_mode")
+	if err := CheckText(text, mode); err != nil {
+		return nil, badRequest(err.Error())
+	}
+	visible, _ := visible(text, mode)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, f := s.target(p)
+	if f != nil {
+		return nil, f
+	}
+	if f := s.limit(c, false); f != nil {
+		return nil, f
+	}
+	return s.record(c, Message{Method: "sendMessage", Text: text, Visible: visible, ParseMode: mode,
+		DisablePreview: p.get("disable_web_page_preview") == "true", ReplyMarkup: p.get("reply_markup")}), nil
+}
+
+// maxUpload is the largest photo Telegram takes as an upload.
+const maxUpload = 10 << 20
+
+func (s *Server) sendPhoto(p params) (any, *Fault) {
+	caption, mode := p.get("caption"), p.get("parse_mode")
+	if err := CheckCaption(caption, mode); err != nil {
+		return nil, badRequest(err.Error())
+	}
+	visible, _ := visible(caption, mode)
+	photo := p.get("photo")
+	upload := p.files["photo"]
+	if name, ok := strings.CutPrefix(photo, "attach://"); ok {
+		upload, photo = p.files[name], ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, f := s.target(p)
+	if f != nil {
+		return nil, f
+	}
+	var sent, fileID string
+	switch {
+	case upload != nil:
+		if upload.Size > maxUpload {
+			return nil, &Fault{Code: http.StatusRequestEntityTooLarge, Description: "Request Entity Too Large"}
+		}
+		if upload.Size == 0 {
+			return nil, badRequest("file must be non-empty")
+		}
+		sent, fileID = "upload:"+upload.Filename, s.newFileLocked("upl")
+	case strings.HasPrefix(photo, "http://") || strings.HasPrefix(photo, "https://"):
+		sent = photo
+		s.urlRequests[photo]++
+		if s.unfetchable[photo] {
+			return nil, badRequest("failed to get HTTP URL content")
+		}
+		fileID = s.urlFiles[photo]
+		if fileID == "" {
+			fileID = s.newFileLocked("url")
+			s.urlFiles[photo] = fileID
+		}
+	case photo == "":
+		return nil, badRequest("there is no photo in the request")
+	default:
+		if !s.files[photo] {
+			return nil, badRequest("wrong file identifier/HTTP URL specified")
+		}
+		sent, fileID = photo, strings.TrimSuffix(photo, "-s")
+	}
+	if f := s.limit(c, false); f != nil {
+		return nil, f
+	}
+	return s.record(c, Message{Method: "sendPhoto", Text: caption, Visible: visible, ParseMode: mode,
+		Photo: sent, FileID: fileID, ReplyMarkup: p.get("reply_markup")}), nil
+}
+
+// newFileLocked makes a file_id (and its thumbnail's) known; s.mu must be
+// held.
+func (s *Server) newFileLocked(prefix string) string {
+	s.nextFile++
+	id := "AgAC" + prefix + strconv.Itoa(s.nextFile)
+	s.files[id], s.files[id+"-s"] = true, true
+	return id
+}
+
+func (s *Server) editMessageText(p params) (any, *Fault) {
+	text, mode := p.get("text"), p.get("parse_mode")
+	if err := CheckText(text, mode); err != nil {
+		return nil, badRequest(err.Error())
+	}
+	visible, _ := visible(text, mode)
+	msgID, _ := strconv.Atoi(p.get("message_id"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, f := s.target(p)
+	if f != nil {
+		return nil, f
+	}
+	for i := range s.messages {
+		m := &s.messages[i]
+		if m.ChatID != c.id || m.MessageID != msgID {
+			continue
+		}
+		if m.Method != "sendMessage" {
+			return nil, badRequest("there is no text in the message to edit")
+		}
+		if m.Text == text && m.ParseMode == mode && m.ReplyMarkup == p.get("reply_markup") {
+			return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+		}
+		if f := s.limit(c, true); f != nil {
+			return nil, f
+		}
+		m.Text, m.Visible, m.ParseMode, m.ReplyMarkup = text, visible, mode, p.get("reply_markup")
+		m.Edits++
+		s.notify()
+		return tgbotapi.Message{MessageID: m.MessageID, Date: int(m.Time.Unix()), Chat: c.api(),
+			Text: visible, EditDate: int(time.Now().Unix())}, nil
+	}
+	return nil, badRequest("message to edit not found")
+}
+
+// validCommand reports whether Telegram accepts name as a bot command:
+// 1–32 lowercase letters, digits and underscores.
+func validCommand(name string) bool {
+	if len(name) < 1 || len(name) > 32 {
+		return false
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) setMyCommands(p params) (any, *Fault) {
+	var cmds []tgbotapi.BotCommand
+	if err := json.Unmarshal([]byte(p.get("commands")), &cmds); err != nil {
+		return nil, badRequest("can't parse commands JSON object")
+	}
+	if len(cmds) > 100 {
+		return nil, badRequest("too many commands")
+	}
+	for _, c := range cmds {
+		if !validCommand(c.Command) {
+			return nil, badRequest("BOT_COMMAND_INVALID")
+		}
+		if n := UTF16Len(c.Description); n < 1 || n > 256 {
+			return nil, badRequest("BOT_COMMAND_DESCRIPTION_INVALID")
+		}
+	}
+	var scope tgbotapi.BotCommandScope
+	if raw := p.get("scope"); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &scope); err != nil {
+			return nil, badRequest("can't parse BotCommandScope JSON object")
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.commands[commandsKey(scope.Type, scope.ChatID, p.get("language_code"))] = cmds
+	s.notify()
+	return true, nil
+}

@@ -1,0 +1,355 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/newsbot/newsbot/content"
+)
+
+// Limits on what Telegram accepts, in UTF-16 code units of the text that
+// remains after entity parsing.
+const (
+	// CaptionLimit is the longest photo caption.
+	CaptionLimit = 1024
+	// TextLimit is the longest text message.
+	TextLimit = 4096
+)
+
+// Languages a reader can get; every other language code falls back to
+// LangZH.
+const (
+	LangZH = "zh"
+	LangEN = "en"
+)
+
+// ParseModeHTML is the parse mode of every HTML string this package renders.
+const ParseModeHTML = "HTML"
+
+// ellipsis marks a cut: one UTF-16 unit.
+const ellipsis = "…"
+
+// Lang picks the reply language for a Telegram language_code: LangEN when
+// it names English ("en", "en-GB"), else LangZH.
+func Lang(languageCode string) string {
+	code := strings.ToLower(languageCode)
+	if code == "en" || strings.HasPrefix(code, "en-") || strings.HasPrefix(code, "en_") {
+		return LangEN
+	}
+	return LangZH
+}
+
+// Text that is not UTF-8 (content never yields any) is rendered with U+FFFD
+// in place of the invalid bytes, so that Telegram accepts it.
+
+// RenderCaption renders an article as the HTML caption of a sendPhoto: the
+// headline in bold, the lead, then the date, the source and a link to the
+// article, in at most CaptionLimit units after entity parsing. lang is LangZH
+// or LangEN (see Lang); it sets the date's form and the link's words.
+func RenderCaption(a content.Article, lang string) string {
+	return renderArticle(a, lang, CaptionLimit, true)
+}
+
+// RenderText renders an article as the HTML text of a sendMessage, for an
+// article without a usable photo: the same parts as RenderCaption in at most
+// TextLimit units.
+func RenderText(a content.Article, lang string) string {
+	return renderArticle(a, lang, TextLimit, true)
+}
+
+// RenderPlain renders an article as plain text, to be sent without a parse
+// mode when Telegram refuses the HTML form: the same parts, the link written
+// out as the URL, in at most limit UTF-16 units (CaptionLimit or TextLimit).
+func RenderPlain(a content.Article, lang string, limit int) string {
+	return renderArticle(a, lang, limit, false)
+}
+
+// RenderAnnouncement renders an admin's announcement as HTML: the text
+// escaped, cut with "…" to TextLimit units when it is longer.
+func RenderAnnouncement(text string) string {
+	text = strings.TrimSpace(strings.ToValidUTF8(text, "\uFFFD"))
+	if utf16Len(text) > TextLimit {
+		text = cutText(text, TextLimit, false)
+	}
+	return escape(text)
+}
+
+// piece is one part of a message: what the reader sees and its markup.
+type piece struct {
+	plain, html string
+}
+
+func renderArticle(a content.Article, lang string, limit int, asHTML bool) string {
+	a.Headline = strings.ToValidUTF8(a.Headline, "\uFFFD")
+	a.Lead = strings.ToValidUTF8(a.Lead, "\uFFFD")
+	a.Source = strings.ToValidUTF8(a.Source, "\uFFFD")
+	a.URL = strings.ToValidUTF8(a.URL, "\uFFFD")
+	headline := strings.TrimSpace(a.Headline)
+	lead := strings.TrimSpace(a.Lead)
+	tail := footer(a, lang, asHTML)
+
+	// The footer is kept whole when it fits in half the message; else (an
+	// absurd source name or URL) it is dropped, the headline goes first.
+	tailCost := 0
+	if tail.plain != "" {
+		tailCost = utf16Len(tail.plain) + 2 // "\n\n" before it
+		if tailCost > limit/2 {
+			tail, tailCost = piece{}, 0
+		}
+	}
+	if utf16Len(headline) > limit-tailCost {
+		headline = cutText(headline, limit-tailCost, false)
+	}
+	budget := limit - tailCost - utf16Len(headline) - 2 // "\n\n" before the lead
+	if utf16Len(lead) > budget {
+		lead = cutText(lead, budget, true)
+	}
+
+	var b strings.Builder
+	if asHTML {
+		b.WriteString("<b>" + escape(headline) + "</b>")
+	} else {
+		b.WriteString(headline)
+	}
+	if lead != "" {
+		b.WriteString("\n\n")
+		if asHTML {
+			b.WriteString(escape(lead))
+		} else {
+			b.WriteString(lead)
+		}
+	}
+	if tail.plain != "" {
+		b.WriteString("\n\n")
+		if asHTML {
+			b.WriteString(tail.html)
+		} else {
+			b.WriteString(tail.plain)
+		}
+	}
+	return b.String()
+}
+
+// footer is the line after the lead: date · source · link.
+func footer(a content.Article, lang string, asHTML bool) piece {
+	var parts []string
+	when := a.Published
+	if when.IsZero() {
+		when = a.FeedTime
+	}
+	if !when.IsZero() {
+		if lang == LangEN {
+			parts = append(parts, fmt.Sprintf("%d %s %d", when.Day(), when.Month().String()[:3], when.Year()))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d年%d月%d日", when.Year(), int(when.Month()), when.Day()))
+		}
+	}
+	if src := strings.TrimSpace(a.Source); src != "" {
+		parts = append(parts, src)
+	}
+	meta := strings.Join(parts, " · ")
+	link := "阅读原文"
+	if lang == LangEN {
+		link = "Read the article"
+	}
+	var p piece
+	switch {
+	case a.URL == "":
+		p = piece{plain: meta, html: escape(meta)}
+	case !asHTML:
+		p.plain = join(meta, a.URL)
+		p.html = p.plain
+	default:
+		p.plain = join(meta, link)
+		anchor := `<a href="` + escape(a.URL) + `">` + escape(link) + "</a>"
+		if meta == "" {
+			p.html = anchor
+		} else {
+			p.html = escape(meta) + " · " + anchor
+		}
+	}
+	return p
+}
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + " · " + b
+}
+
+// escape escapes text for Telegram's HTML, in text and in attribute values:
+// the named entities Telegram knows, for &, <, > and ".
+func escape(s string) string {
+	if !strings.ContainsAny(s, `&<>"`) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for _, r := range s {
+		switch r {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '"':
+			b.WriteString("&quot;")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// utf16Len is the length of s in UTF-16 code units.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// cutText shortens s to at most max UTF-16 units, "…" included. With
+// sentences, it ends at the last sentence end that fits when there is one in
+// the second half of the budget; else it ends at the last space that fits, or
+// between two characters. It never splits a surrogate pair or a user-perceived
+// character (emoji with modifiers, ZWJ sequences, flags, combining marks). It
+// returns "" when not even one character and "…" fit.
+func cutText(s string, max int, sentences bool) string {
+	room := max - utf16Len(ellipsis)
+	if room <= 0 {
+		return ""
+	}
+	// end is the largest byte offset whose prefix fits in room units.
+	end, units := 0, 0
+	for i, r := range s {
+		n := utf16.RuneLen(r)
+		if units+n > room {
+			break
+		}
+		units += n
+		end = i + utf8.RuneLen(r)
+	}
+	end = clusterStart(s, end)
+	if end == 0 {
+		return ""
+	}
+	if sentences {
+		if cut := lastSentenceEnd(s, end); cut > 0 && utf16Len(s[:cut]) >= room/2 {
+			return strings.TrimRightFunc(s[:cut], unicode.IsSpace) + ellipsis
+		}
+	}
+	if sp := strings.LastIndexFunc(s[:end], unicode.IsSpace); sp > 0 && utf16Len(s[:sp]) >= room*2/3 {
+		end = sp
+	}
+	prefix := strings.TrimRightFunc(s[:end], unicode.IsSpace)
+	if prefix == "" {
+		return ""
+	}
+	return prefix + ellipsis
+}
+
+// lastSentenceEnd is the byte offset just after the last sentence end within
+// s[:limit] (。！？ or .!?, then any closing quotes), judged with what follows
+// in s, or 0. A Latin stop counts only before a space and not before a lowercase
+// word, nor after an initial, so "3.5", "U.S. said" and "U.S. Army" don't end
+// a sentence.
+func lastSentenceEnd(s string, limit int) int {
+	best := 0
+	for i, r := range s[:limit] {
+		if !isStop(r) {
+			continue
+		}
+		j := i + utf8.RuneLen(r)
+		for j < len(s) {
+			q, n := utf8.DecodeRuneInString(s[j:])
+			if !isClosing(q) && !isStop(q) {
+				break
+			}
+			j += n
+		}
+		if j > limit {
+			break
+		}
+		if r < utf8.RuneSelf && j < len(s) {
+			next, _ := utf8.DecodeRuneInString(s[j:])
+			if !unicode.IsSpace(next) {
+				continue
+			}
+			after := strings.TrimLeftFunc(s[j:], unicode.IsSpace)
+			if first, _ := utf8.DecodeRuneInString(after); unicode.IsLower(first) {
+				continue // "U.S. said", "approx. five"
+			}
+			if r == '.' && i >= 2 && s[i-2] == '.' {
+				continue // "the U.S. Army"
+			}
+		}
+		best = j
+	}
+	return best
+}
+
+func isStop(r rune) bool {
+	switch r {
+	case '。', '！', '？', '.', '!', '?':
+		return true
+	}
+	return false
+}
+
+func isClosing(r rune) bool {
+	switch r {
+	case '”', '’', '」', '』', '"', '\'', '）', ')', '》':
+		return true
+	}
+	return false
+}
+
+// clusterStart moves a cut at byte offset end back until it falls between
+// two user-perceived characters.
+func clusterStart(s string, end int) int {
+	for end > 0 && end < len(s) {
+		next, _ := utf8.DecodeRuneInString(s[end:])
+		prev, _ := utf8.DecodeLastRuneInString(s[:end])
+		switch {
+		case isExtender(next), prev == '\u200d':
+		case isRegional(next) && isRegional(prev) && regionalRun(s[:end])%2 == 1:
+		default:
+			return end
+		}
+		_, n := utf8.DecodeLastRuneInString(s[:end])
+		end -= n
+	}
+	return end
+}
+
+// isExtender reports whether r attaches to the character before it.
+func isExtender(r rune) bool {
+	return r == '\u200d' || // zero width joiner
+		(r >= 0xfe00 && r <= 0xfe0f) || // variation selectors
+		(r >= 0x1f3fb && r <= 0x1f3ff) || // skin tones
+		(r >= 0xe0020 && r <= 0xe007f) || // tags
+		unicode.In(r, unicode.Mn, unicode.Me)
+}
+
+func isRegional(r rune) bool { return r >= 0x1f1e6 && r <= 0x1f1ff }
+
+// regionalRun counts the regional indicators that end s.
+func regionalRun(s string) int {
+	n := 0
+	for len(s) > 0 {
+		r, size := utf8.DecodeLastRuneInString(s)
+		if !isRegional(r) {
+			break
+		}
+		n++
+		s = s[:len(s)-size]
+	}
+	return n
+}
