@@ -87,6 +87,9 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.Transport == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 64
+		// Drop idle connections before a server would: a send on a
+		// connection the server is closing has an unknown outcome.
+		t.IdleConnTimeout = 30 * time.Second
 		cfg.Transport = t
 	}
 	if cfg.SendTimeout <= 0 {

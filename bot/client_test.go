@@ -231,9 +231,10 @@ func TestPollStops(t *testing.T) {
 		name  string
 		fault tgfake.Fault
 		want  error
+		hint  string
 	}{
-		{"401", tgfake.Unauthorized(), ErrUnauthorized},
-		{"409 other instance", tgfake.Conflict(), ErrConflict},
+		{"401", tgfake.Unauthorized(), ErrUnauthorized, "check TELEGRAM_BOT_TOKEN"},
+		{"409 other instance", tgfake.Conflict(), ErrConflict, "another process is polling"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -244,8 +245,8 @@ func TestPollStops(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Errorf("got %v, want %v", err, tt.want)
 			}
-			if err != nil && !strings.Contains(err.Error(), "getUpdates") {
-				t.Errorf("got %q, want the error to name getUpdates", err)
+			if err != nil && (!strings.Contains(err.Error(), "getUpdates") || !strings.Contains(err.Error(), tt.hint)) {
+				t.Errorf("got %q, want the error to name getUpdates and say %q", err, tt.hint)
 			}
 		})
 	}

@@ -126,10 +126,17 @@ type Error struct {
 // Error is Telegram's description, or the transport failure, after the
 // package and method names.
 func (e *Error) Error() string {
-	if e.Description != "" {
-		return fmt.Sprintf("bot: %s: %s", e.Method, e.Description)
+	var hint string
+	switch {
+	case e.Class == ClassUnauthorized:
+		hint = " (Telegram refused the bot token: check TELEGRAM_BOT_TOKEN)"
+	case e.Class == ClassConflict && e.Reason == ReasonOtherPoller:
+		hint = " (another process is polling with this token: stop it first)"
 	}
-	return fmt.Sprintf("bot: %s: %s: %v", e.Method, e.Class, e.Err)
+	if e.Description != "" {
+		return fmt.Sprintf("bot: %s: %s%s", e.Method, e.Description, hint)
+	}
+	return fmt.Sprintf("bot: %s: %s: %v%s", e.Method, e.Class, e.Err, hint)
 }
 
 // Unwrap returns the underlying error, which holds no token.

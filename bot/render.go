@@ -7,6 +7,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
 	"github.com/newsbot/newsbot/content"
 )
 
@@ -65,6 +67,29 @@ func RenderText(a content.Article, lang string) string {
 // out as the URL, in at most limit UTF-16 units (CaptionLimit or TextLimit).
 func RenderPlain(a content.Article, lang string, limit int) string {
 	return renderArticle(a, lang, limit, false)
+}
+
+// ArticlePhoto is the sendPhoto of an article to a chat: photo (a
+// tgbotapi.FileURL, FileID or FileBytes) with RenderCaption's caption.
+func ArticlePhoto(chatID int64, a content.Article, lang string, photo tgbotapi.RequestFileData) tgbotapi.PhotoConfig {
+	p := tgbotapi.NewPhoto(chatID, photo)
+	p.Caption, p.ParseMode = RenderCaption(a, lang), ParseModeHTML
+	return p
+}
+
+// ArticleText is the sendMessage of an article without a usable photo:
+// RenderText's text, the article's link previewed.
+func ArticleText(chatID int64, a content.Article, lang string) tgbotapi.MessageConfig {
+	m := tgbotapi.NewMessage(chatID, RenderText(a, lang))
+	m.ParseMode = ParseModeHTML
+	return m
+}
+
+// ArticlePlain is the sendMessage to fall back on when Telegram refuses the
+// HTML of ArticlePhoto or ArticleText (an *Error of ClassBadRequest): the
+// plain form, without a parse mode.
+func ArticlePlain(chatID int64, a content.Article, lang string) tgbotapi.MessageConfig {
+	return tgbotapi.NewMessage(chatID, RenderPlain(a, lang, TextLimit))
 }
 
 // RenderAnnouncement renders an admin's announcement as HTML: the text

@@ -1,10 +1,13 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/newsbot/newsbot/bot/internal/tgfake"
 	"github.com/newsbot/newsbot/content"
@@ -241,4 +244,38 @@ func FuzzEscape(f *testing.F) {
 			t.Fatalf("got %q, want %q", got, s)
 		}
 	})
+}
+
+// TestArticleMessagesAccepted sends every form of an article through the
+// real client to the fake.
+func TestArticleMessagesAccepted(t *testing.T) {
+	s := tgfake.New(t, tgfake.Options{Unlimited: true})
+	c := newTestClient(t, s, nil)
+	a := testArticle()
+	a.Headline = `<b>"Tom" & Jerry</b>`
+	a.Lead = strings.Repeat("一句话里有<>&\"。", 400)
+	msgs := []tgbotapi.Chattable{
+		ArticlePhoto(1, a, LangZH, tgbotapi.FileURL(a.Photo.URL)),
+		ArticlePhoto(2, a, LangEN, tgbotapi.FileBytes{Name: "a.jpg", Bytes: []byte("JPEG")}),
+		ArticleText(3, a, LangZH),
+		ArticlePlain(4, a, LangEN),
+	}
+	for i, m := range msgs {
+		if _, err := c.Send(context.Background(), m); err != nil {
+			t.Errorf("message %d: %v", i, err)
+		}
+	}
+	got := s.Messages()
+	if len(got) != len(msgs) {
+		t.Fatalf("got %d messages, want %d", len(got), len(msgs))
+	}
+	for _, m := range got {
+		if !strings.HasPrefix(m.Visible, `<b>"Tom" & Jerry</b>`) {
+			r := []rune(m.Visible)
+			t.Errorf("chat %d: got %q…, want the headline as written", m.ChatID, string(r[:min(len(r), 40)]))
+		}
+	}
+	if got[3].ParseMode != "" || !strings.Contains(got[3].Text, a.URL) {
+		t.Errorf("plain form: got parse mode %q, want none and the URL written out", got[3].ParseMode)
+	}
 }
