@@ -9,7 +9,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/newsbot/newsbot/bot/internal/tgfake"
+	"github.com/newsbot/newsbot/internal/tgfake"
 )
 
 // BenchmarkSend measures the client against the fake with its limits off:

@@ -17,7 +17,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/newsbot/newsbot/bot/internal/tgfake"
+	"github.com/newsbot/newsbot/internal/tgfake"
 )
 
 // syncBuffer is a log destination that tests read while the client writes.
