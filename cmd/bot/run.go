@@ -31,6 +31,9 @@ func commands() []command {
 	return []command{
 		{"run", "run the bot: poll Telegram and deliver articles (the default)", runService},
 		{"preview", "show the summaries readers will get from seed files, offline", runPreview},
+		{"ingest", "read new and changed seed files into the database", runIngest},
+		{"stats", "show subscribers, articles, deliveries and the last broadcast", runStats},
+		{"backup", "write a consistent copy of the database to a file", runBackup},
 	}
 }
 

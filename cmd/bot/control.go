@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/newsbot/newsbot/bot"
+	"github.com/newsbot/newsbot/state"
+)
+
+// The control socket lets the shell commands reach a running service: bbolt
+// lets only one process open the database. It speaks HTTP over a Unix socket
+// beside the database, readable and writable by its owner only:
+//
+//	POST /ingest     rescan the seeds folder; answers an ingestReport
+//	POST /broadcast  start a broadcast (or report the running one); answers a broadcastReport
+//	GET  /stats      answers a statsReport
+//	GET  /backup     answers the database file, with the trailer Backup-Error
+//	                 set when the copy failed part way
+//
+// Errors are answered with a status other than 200 and a one-line text.
+
+// socketPath is the control socket of the database at dbPath.
+func socketPath(dbPath string) string { return dbPath + ".sock" }
+
+// ops are what the shell commands do, whether the service does them for
+// them or they do them on a database of their own.
+type ops interface {
+	Ingest(ctx context.Context) (ingestReport, error)
+	Broadcast(ctx context.Context) (broadcastReport, error)
+	Stats(ctx context.Context) (statsReport, error)
+	Backup(ctx context.Context, w io.Writer) (int64, error)
+}
+
+// serveControl serves o on a Unix socket at path until ctx ends. A socket
+// file left by a process that died is replaced: the caller holds the
+// database, so no other service can be listening there.
+func serveControl(ctx context.Context, path string, o ops, log *slog.Logger) (done <-chan struct{}, err error) {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /ingest", func(w http.ResponseWriter, r *http.Request) {
+		v, err := o.Ingest(r.Context())
+		answer(w, log, "ingest", v, err)
+	})
+	mux.HandleFunc("POST /broadcast", func(w http.ResponseWriter, r *http.Request) {
+		v, err := o.Broadcast(r.Context())
+		answer(w, log, "broadcast", v, err)
+	})
+	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {
+		v, err := o.Stats(r.Context())
+		answer(w, log, "stats", v, err)
+	})
+	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Trailer", "Backup-Error")
+		if _, err := o.Backup(r.Context(), w); err != nil {
+			log.Error("control: backup failed", slog.Any("err", err))
+			w.Header().Set("Backup-Error", err.Error())
+		}
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("control socket stopped", slog.Any("err", err))
+		}
+	}()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdown)
+		os.Remove(path)
+	}()
+	return stopped, nil
+}
+
+// answer writes a result as JSON, or its error as a 500 with the error's text.
+func answer(w http.ResponseWriter, log *slog.Logger, op string, v any, err error) {
+	if err != nil {
+		log.Error("control: "+op+" failed", slog.Any("err", err))
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+// controlClient reaches a running service through its control socket.
+type controlClient struct {
+	path string
+	http *http.Client
+}
+
+// dialControl connects to the service listening at path. It returns an error
+// when nothing listens there: no service runs, or one died and left its file.
+func dialControl(ctx context.Context, path string) (*controlClient, error) {
+	dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "unix", path)
+	}
+	conn, err := dial(ctx, "", "")
+	if err != nil {
+		return nil, err
+	}
+	conn.Close()
+	return &controlClient{path: path, http: &http.Client{Transport: &http.Transport{DialContext: dial}}}, nil
+}
+
+func (c *controlClient) do(ctx context.Context, method, path string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, "http://bot"+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("control socket %s: %w", c.path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		defer resp.Body.Close()
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return nil, fmt.Errorf("the running service: %s", trimNewline(string(msg)))
+	}
+	return resp, nil
+}
+
+func callJSON[T any](ctx context.Context, c *controlClient, method, path string) (T, error) {
+	var v T
+	resp, err := c.do(ctx, method, path)
+	if err != nil {
+		return v, err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		return v, fmt.Errorf("control socket %s: %w", c.path, err)
+	}
+	return v, nil
+}
+
+func (c *controlClient) Ingest(ctx context.Context) (ingestReport, error) {
+	return callJSON[ingestReport](ctx, c, http.MethodPost, "/ingest")
+}
+
+func (c *controlClient) Broadcast(ctx context.Context) (broadcastReport, error) {
+	return callJSON[broadcastReport](ctx, c, http.MethodPost, "/broadcast")
+}
+
+func (c *controlClient) Stats(ctx context.Context) (statsReport, error) {
+	return callJSON[statsReport](ctx, c, http.MethodGet, "/stats")
+}
+
+func (c *controlClient) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	resp, err := c.do(ctx, http.MethodGet, "/backup")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(w, resp.Body)
+	if err != nil {
+		return n, fmt.Errorf("control socket %s: %w", c.path, err)
+	}
+	if msg := resp.Trailer.Get("Backup-Error"); msg != "" {
+		return n, fmt.Errorf("the running service: %s", msg)
+	}
+	return n, nil
+}
+
+func trimNewline(s string) string {
+	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// ingestReport is what a rescan of the seeds folder found.
+type ingestReport struct {
+	Files     int      `json:"files"`
+	Read      int      `json:"read"`
+	Parsed    int      `json:"parsed"`
+	Added     int      `json:"added"`
+	Changed   int      `json:"changed"`
+	Unchanged int      `json:"unchanged"`
+	Refused   []string `json:"refused,omitempty"`
+}
+
+func newIngestReport(r bot.ScanResult) ingestReport {
+	rep := ingestReport{Files: r.Files, Read: r.Read, Parsed: r.Parsed, Added: r.Added, Changed: r.Changed, Unchanged: r.Unchanged}
+	for _, err := range r.Refused {
+		rep.Refused = append(rep.Refused, err.Error())
+	}
+	return rep
+}
+
+// statsReport is state.Stats with names for its keys.
+type statsReport struct {
+	Subscribers   map[string]int   `json:"subscribers"`
+	Articles      int              `json:"articles"`
+	Deliveries    map[string]int   `json:"deliveries"`
+	Announcements int              `json:"announcements_queued"`
+	LastBroadcast *state.Broadcast `json:"last_broadcast,omitempty"`
+}
+
+func newStatsReport(st state.Stats) statsReport {
+	r := statsReport{
+		Subscribers:   make(map[string]int),
+		Articles:      st.Articles,
+		Deliveries:    make(map[string]int),
+		Announcements: st.Announcements,
+		LastBroadcast: st.LastBroadcast,
+	}
+	for k, v := range st.Subscribers {
+		r.Subscribers[k.String()] = v
+	}
+	for k, v := range st.Deliveries {
+		r.Deliveries[k.String()] = v
+	}
+	return r
+}
+
+// broadcastReport says what a broadcast trigger did.
+type broadcastReport struct {
+	// Started is false when a broadcast was already running: Broadcast is
+	// then that one's progress.
+	Started   bool            `json:"started"`
+	Broadcast state.Broadcast `json:"broadcast"`
+}

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/newsbot/newsbot/bot"
+	"github.com/newsbot/newsbot/state"
+)
+
+// The shell commands work whether or not the service runs: they ask a
+// running service through its control socket, else open the database
+// themselves.
+
+// storeOps does the shell commands on an open store: the service's own, or
+// one a shell command opened.
+type storeOps struct {
+	store     *state.Store
+	library   *bot.Library
+	broadcast func(ctx context.Context) (broadcastReport, error)
+}
+
+func (o *storeOps) Ingest(ctx context.Context) (ingestReport, error) {
+	res, err := o.library.Scan(ctx)
+	if err != nil {
+		return ingestReport{}, err
+	}
+	return newIngestReport(res), nil
+}
+
+func (o *storeOps) Broadcast(ctx context.Context) (broadcastReport, error) {
+	if o.broadcast == nil {
+		return broadcastReport{}, errors.New("broadcasting is not available here")
+	}
+	return o.broadcast(ctx)
+}
+
+func (o *storeOps) Stats(context.Context) (statsReport, error) {
+	st, err := o.store.Stats()
+	if err != nil {
+		return statsReport{}, err
+	}
+	return newStatsReport(st), nil
+}
+
+func (o *storeOps) Backup(_ context.Context, w io.Writer) (int64, error) {
+	return o.store.Backup(w)
+}
+
+// openOps reaches the running service, or else opens the database. The
+// returned function releases what was opened.
+func openOps(ctx context.Context, cfg *config) (ops, func(), error) {
+	sock := socketPath(cfg.DBPath)
+	if c, err := dialControl(ctx, sock); err == nil {
+		return c, func() {}, nil
+	}
+	store, err := state.Open(cfg.DBPath)
+	if errors.Is(err, state.ErrLocked) {
+		return nil, nil, fmt.Errorf("%w, and its control socket %s does not answer: is the service starting or stopping? Try again in a moment", err, sock)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	o := &storeOps{store: store, library: bot.NewLibrary(cfg.SeedsDir, store)}
+	return o, func() { store.Close() }, nil
+}
+
+// shellCommand runs do with the ops of the configuration: the running
+// service's, or its own on the database.
+func shellCommand(ctx context.Context, env *environ, do func(ops) error) error {
+	cfg, err := loadConfig(env.getenv, false)
+	if err != nil {
+		return err
+	}
+	o, release, err := openOps(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return do(o)
+}
+
+func runIngest(ctx context.Context, args []string, env *environ) error {
+	fs := newFlagSet(env, "ingest", "", "Reads new and changed seed files of SEEDS_DIR into the database.")
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	return shellCommand(ctx, env, func(o ops) error {
+		r, err := o.Ingest(ctx)
+		if err != nil {
+			return fmt.Errorf("ingest: %w", err)
+		}
+		fmt.Fprintf(env.stdout, "seeds: %d files, %d read: %d added, %d changed, %d unchanged, %d refused\n",
+			r.Files, r.Read, r.Added, r.Changed, r.Unchanged, len(r.Refused))
+		for _, why := range r.Refused {
+			fmt.Fprintf(env.stderr, "refused: %s\n", why)
+		}
+		return nil
+	})
+}
+
+func runStats(ctx context.Context, args []string, env *environ) error {
+	fs := newFlagSet(env, "stats", "[-json]", "Shows subscribers, articles, deliveries and the last broadcast.")
+	asJSON := fs.Bool("json", false, "print JSON, for scripts")
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	return shellCommand(ctx, env, func(o ops) error {
+		r, err := o.Stats(ctx)
+		if err != nil {
+			return fmt.Errorf("stats: %w", err)
+		}
+		if *asJSON {
+			enc := json.NewEncoder(env.stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(r)
+		}
+		_, err = io.WriteString(env.stdout, formatStats(r))
+		return err
+	})
+}
+
+func runBackup(ctx context.Context, args []string, env *environ) error {
+	fs := newFlagSet(env, "backup", "FILE", "Writes a consistent copy of the database to FILE, also while the service runs.\nRestore by stopping the service and putting the copy in DB_PATH's place.")
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	dst := fs.Arg(0)
+	return shellCommand(ctx, env, func(o ops) error {
+		n, err := writeFileAtomic(dst, func(w io.Writer) (int64, error) { return o.Backup(ctx, w) })
+		if err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+		fmt.Fprintf(env.stdout, "backup: %d bytes written to %s\n", n, dst)
+		return nil
+	})
+}
+
+// writeFileAtomic writes a file through write: in a temporary file beside
+// path, synced, then renamed, so path never holds half a copy.
+func writeFileAtomic(path string, write func(io.Writer) (int64, error)) (int64, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return 0, err
+	}
+	n, err := write(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return n, err
+	}
+	return n, nil
+}
+
+// formatStats is the text of "bot stats".
+func formatStats(r statsReport) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "subscribers:   %d active", r.Subscribers[state.Active.String()])
+	var inactive []string
+	for name, n := range r.Subscribers {
+		if name != state.Active.String() && n > 0 {
+			inactive = append(inactive, fmt.Sprintf("%d %s", n, name))
+		}
+	}
+	sort.Strings(inactive)
+	if len(inactive) > 0 {
+		fmt.Fprintf(&b, "; inactive: %s", strings.Join(inactive, ", "))
+	}
+	fmt.Fprintf(&b, "\narticles:      %d\ndeliveries:   ", r.Articles)
+	for s := state.Pending; s <= state.Unknown; s++ {
+		fmt.Fprintf(&b, " %s %d", s, r.Deliveries[s.String()])
+		if s != state.Unknown {
+			b.WriteByte(',')
+		}
+	}
+	fmt.Fprintf(&b, "\nannouncements: %d queued\n", r.Announcements)
+	if bc := r.LastBroadcast; bc != nil {
+		fmt.Fprintf(&b, "last broadcast #%d: %s\n", bc.ID, formatBroadcast(*bc))
+	} else {
+		b.WriteString("last broadcast: none yet\n")
+	}
+	return b.String()
+}
+
+// formatBroadcast is one line on a broadcast: its counts and times.
+func formatBroadcast(bc state.Broadcast) string {
+	when := "started " + bc.Started.UTC().Format(time.DateTime) + " UTC"
+	if bc.Finished.IsZero() {
+		when += ", running"
+	} else {
+		when += fmt.Sprintf(", took %s", bc.Finished.Sub(bc.Started).Round(time.Second))
+	}
+	return fmt.Sprintf("%s; %d chats: %d sent, %d failed, %d deactivated, %d pending, %d unknown, %d skipped",
+		when, bc.Chats, bc.Sent, bc.Failed, bc.Deactivated, bc.Pending, bc.Unknown, bc.Skipped)
+}
