@@ -205,12 +205,8 @@ func newPlanner(tx *bbolt.Tx, l *ledger, now time.Time, opt PlanOptions) (*plann
 		p.cutoff = now.Add(-opt.MaxAge).UnixNano()
 	}
 	// Entries an earlier broadcast left pending join this one.
-	c := l.queue.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if EntryState(v[0]) != Pending {
-			continue
-		}
-		e, err := decodeEntry(k[4:], l.deliveries.Get(k[4:]))
+	for _, q := range queuedEntries(l.queue, Pending) {
+		e, err := decodeEntry(q.key, l.deliveries.Get(q.key))
 		if err != nil {
 			return nil, err
 		}
@@ -400,25 +396,37 @@ func (s *Store) Pending(after *Entry, limit int) ([]Entry, error) {
 	var out []Entry
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		deliveries := tx.Bucket(bucketDeliveries)
-		c := tx.Bucket(bucketQueue).Cursor()
-		k, v := c.First()
+		q := tx.Bucket(bucketQueue)
+		c := q.Cursor()
+		rk, _ := c.First()
 		if after != nil {
-			start := queueKey(after.Round, after.Chat, after.Item)
-			k, v = c.Seek(start)
-			if k != nil && bytes.Equal(k, start) {
-				k, v = c.Next()
-			}
+			rk, _ = c.Seek(roundKey(after.Round))
 		}
-		for ; k != nil && len(out) < limit; k, v = c.Next() {
-			if EntryState(v[0]) != Pending {
+		for ; rk != nil && len(out) < limit; rk, _ = c.Next() {
+			rb := q.Bucket(rk)
+			if rb == nil {
 				continue
 			}
-			e, err := decodeEntry(k[4:], deliveries.Get(k[4:]))
-			if err != nil {
-				return err
+			rc := rb.Cursor()
+			k, v := rc.First()
+			if after != nil && int(binary.BigEndian.Uint32(rk)) == after.Round {
+				start := entryKey(after.Chat, after.Item)
+				k, v = rc.Seek(start)
+				if k != nil && bytes.Equal(k, start) {
+					k, v = rc.Next()
+				}
 			}
-			e.ArticleID = articleIDBySeq(tx, e.Item)
-			out = append(out, e)
+			for ; k != nil && len(out) < limit; k, v = rc.Next() {
+				if EntryState(v[0]) != Pending {
+					continue
+				}
+				e, err := decodeEntry(k, deliveries.Get(k))
+				if err != nil {
+					return err
+				}
+				e.ArticleID = articleIDBySeq(tx, e.Item)
+				out = append(out, e)
+			}
 		}
 		return nil
 	})
@@ -462,15 +470,8 @@ func (s *Store) FinishBroadcast(id uint64, now time.Time) (Broadcast, error) {
 			b, err = getBroadcast(tx, id)
 			return err
 		}
-		var stuck [][]byte
-		c := l.queue.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if EntryState(v[0]) == Sending {
-				stuck = append(stuck, bytes.Clone(k[4:]))
-			}
-		}
-		for _, k := range stuck {
-			e, err := decodeEntry(k, l.deliveries.Get(k))
+		for _, q := range queuedEntries(l.queue, Sending) {
+			e, err := decodeEntry(q.key, l.deliveries.Get(q.key))
 			if err != nil {
 				return err
 			}

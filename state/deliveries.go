@@ -110,12 +110,12 @@ type Change struct {
 }
 
 // Keys: deliveries are chat (8) | kind (1) | seq (8), so one chat's history
-// is contiguous; the queue is round (4) | chat (8) | kind (1) | seq (8), so
-// iterating it gives every chat's first item before any chat's second.
-const (
-	entryKeyLen = 17
-	queueKeyLen = 21
-)
+// is contiguous. The queue holds the pending and sending entries: one
+// nested bucket per round (4-byte key) mapping the entry key to its state,
+// so iterating it gives every chat's first item before any chat's second,
+// and a plan appends to each round in chat order instead of inserting into
+// the middle of one huge node.
+const entryKeyLen = 17
 
 func entryKey(chat int64, it Item) []byte {
 	k := make([]byte, 0, entryKeyLen)
@@ -124,10 +124,33 @@ func entryKey(chat int64, it Item) []byte {
 	return binary.BigEndian.AppendUint64(k, it.Seq)
 }
 
-func queueKey(round int, chat int64, it Item) []byte {
-	k := make([]byte, 0, queueKeyLen)
-	k = binary.BigEndian.AppendUint32(k, uint32(round))
-	return append(k, entryKey(chat, it)...)
+func roundKey(round int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(round)) }
+
+// A queued entry, as the queue holds it.
+type queued struct {
+	round int
+	key   []byte // the entry's key
+	state EntryState
+}
+
+// queuedEntries returns the queued entries in state st, in round order.
+func queuedEntries(q *bbolt.Bucket, st EntryState) []queued {
+	var out []queued
+	c := q.Cursor()
+	for rk, _ := c.First(); rk != nil; rk, _ = c.Next() {
+		rb := q.Bucket(rk)
+		if rb == nil {
+			continue
+		}
+		round := int(binary.BigEndian.Uint32(rk))
+		rc := rb.Cursor()
+		for k, v := rc.First(); k != nil; k, v = rc.Next() {
+			if EntryState(v[0]) == st {
+				out = append(out, queued{round: round, key: bytes.Clone(k), state: st})
+			}
+		}
+	}
+	return out
 }
 
 func parseEntryKey(k []byte) (int64, Item) {
@@ -238,11 +261,25 @@ func (l *ledger) put(e *Entry) error {
 	if err := l.deliveries.Put(entryKey(e.Chat, e.Item), encodeEntry(*e)); err != nil {
 		return err
 	}
-	qk := queueKey(e.Round, e.Chat, e.Item)
-	if e.State == Pending || e.State == Sending {
-		return l.queue.Put(qk, []byte{byte(e.State)})
+	return l.queueAs(e, e.State)
+}
+
+// queueAs queues e in state st, or unqueues it when st is neither Pending
+// nor Sending.
+func (l *ledger) queueAs(e *Entry, st EntryState) error {
+	rk := roundKey(e.Round)
+	k := entryKey(e.Chat, e.Item)
+	if st == Pending || st == Sending {
+		rb, err := l.queue.CreateBucketIfNotExists(rk)
+		if err != nil {
+			return err
+		}
+		return rb.Put(k, []byte{byte(st)})
 	}
-	return l.queue.Delete(qk)
+	if rb := l.queue.Bucket(rk); rb != nil {
+		return rb.Delete(k)
+	}
+	return nil
 }
 
 // add stores a new entry and counts it.
@@ -265,7 +302,7 @@ func (l *ledger) move(e *Entry, to EntryState, at time.Time, reason string) erro
 // remove deletes e and uncounts it.
 func (l *ledger) remove(e *Entry) error {
 	l.count(e, e.State, -1)
-	if err := l.queue.Delete(queueKey(e.Round, e.Chat, e.Item)); err != nil {
+	if err := l.queueAs(e, 0); err != nil {
 		return err
 	}
 	return l.deliveries.Delete(entryKey(e.Chat, e.Item))
@@ -485,18 +522,12 @@ func recoverSending(tx *bbolt.Tx, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	var stuck [][]byte
-	c := l.queue.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(v) == 1 && EntryState(v[0]) == Sending {
-			stuck = append(stuck, bytes.Clone(k[4:]))
-		}
-	}
+	stuck := queuedEntries(l.queue, Sending)
 	if len(stuck) == 0 {
 		return nil
 	}
-	for _, k := range stuck {
-		e, err := decodeEntry(k, l.deliveries.Get(k))
+	for _, q := range stuck {
+		e, err := decodeEntry(q.key, l.deliveries.Get(q.key))
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
@@ -30,7 +31,10 @@ func checkLedger(t testing.TB, s *Store) {
 			if e.Broadcast == curID && curID != 0 {
 				cur[e.State]++
 			}
-			qv := q.Get(queueKey(e.Round, e.Chat, e.Item))
+			var qv []byte
+			if rb := q.Bucket(roundKey(e.Round)); rb != nil {
+				qv = rb.Get(k)
+			}
 			queued := e.State == Pending || e.State == Sending
 			if queued != (qv != nil) || (queued && EntryState(qv[0]) != e.State) {
 				return fmt.Errorf("entry %+v: queue holds %v", e, qv)
@@ -40,12 +44,18 @@ func checkLedger(t testing.TB, s *Store) {
 		if err != nil {
 			return err
 		}
-		err = q.ForEach(func(k, v []byte) error {
-			dv := tx.Bucket(bucketDeliveries).Get(k[4:])
-			if dv == nil || dv[0] != v[0] {
-				return fmt.Errorf("queue key %x: entry %x", k, dv)
-			}
-			return nil
+		err = q.ForEach(func(rk, _ []byte) error {
+			return q.Bucket(rk).ForEach(func(k, v []byte) error {
+				dv := tx.Bucket(bucketDeliveries).Get(k)
+				if dv == nil || dv[0] != v[0] {
+					return fmt.Errorf("queue round %x key %x: entry %x", rk, k, dv)
+				}
+				e, err := decodeEntry(k, dv)
+				if err != nil || roundKey(e.Round) == nil || !bytes.Equal(roundKey(e.Round), rk) {
+					return fmt.Errorf("queue round %x key %x: entry %+v %v", rk, k, e, err)
+				}
+				return nil
+			})
 		})
 		if err != nil {
 			return err

@@ -48,7 +48,7 @@ var (
 	bucketArticlePub    = []byte("article_pub")   // published | id → seq
 	bucketSubscribers   = []byte("subscribers")   // chat → subscriber
 	bucketDeliveries    = []byte("deliveries")    // chat | item → entry
-	bucketQueue         = []byte("queue")         // round | chat | item → state (pending or sending entries)
+	bucketQueue         = []byte("queue")         // round → (chat | item → state), pending and sending entries
 	bucketAnnouncements = []byte("announcements") // id → announcement
 	bucketBroadcasts    = []byte("broadcasts")    // id → broadcast
 	allBuckets          = [][]byte{bucketMeta, bucketArticles, bucketArticleSeq, bucketArticlePub, bucketSubscribers, bucketDeliveries, bucketQueue, bucketAnnouncements, bucketBroadcasts}

@@ -88,7 +88,8 @@ func BenchmarkActiveSubscribers(b *testing.B) {
 }
 
 // fillSubscribers adds n active subscribers, chats 1 to n, in large write
-// transactions: much faster than n calls to Subscribe.
+// transactions: much faster than n calls to Subscribe. Their watermark is
+// the newest article, as Subscribe would set it.
 func fillSubscribers(b testing.TB, s *Store, n int) {
 	b.Helper()
 	const batch = 100_000
@@ -100,8 +101,9 @@ func fillSubscribers(b testing.TB, s *Store, n int) {
 			}
 			bk := tx.Bucket(bucketSubscribers)
 			bk.FillPercent = 1
+			wm := tx.Bucket(bucketArticles).Sequence()
 			for c := from; c < from+batch && c <= n; c++ {
-				sub := Subscriber{Chat: int64(c), Language: "zh-hans", Status: Active, Subscribed: t0, Changed: t0}
+				sub := Subscriber{Chat: int64(c), Language: "zh-hans", Status: Active, Subscribed: t0, Changed: t0, Watermark: wm}
 				if err := bk.Put(chatKey(sub.Chat), encodeSubscriber(sub)); err != nil {
 					return err
 				}
