@@ -26,6 +26,7 @@ const (
 	numStates
 )
 
+// String returns the state in words, as /stats shows it.
 func (s EntryState) String() string {
 	switch s {
 	case Pending:

@@ -120,6 +120,7 @@ func BenchmarkPlan(b *testing.B) {
 				b.Fatal(err)
 			}
 			now := t0.Add(201 * time.Hour) // the stored articles are beyond MAX_AGE too
+			b.ReportAllocs()
 			for b.Loop() {
 				b.StopTimer()
 				path := filepath.Join(dir, "copy.db")
