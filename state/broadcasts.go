@@ -475,7 +475,7 @@ func (s *Store) FinishBroadcast(id uint64, now time.Time) (Broadcast, error) {
 			if err != nil {
 				return err
 			}
-			if err := l.move(&e, Unknown, now, "still sending when the broadcast finished"); err != nil {
+			if err := l.move(&e, Unknown, now, "still sending when the broadcast finished", 0); err != nil {
 				return err
 			}
 		}

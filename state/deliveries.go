@@ -85,7 +85,8 @@ type Entry struct {
 	// Round is the entry's place among its chat's entries in that
 	// broadcast: 0 for the first item, 1 for the second, and so on.
 	Round int
-	// Attempts counts the sends started.
+	// Attempts counts the requests made to Telegram for the entry, over
+	// every send recorded as ended.
 	Attempts int
 	// MessageID is Telegram's ID of the message, for a Sent entry.
 	MessageID int
@@ -103,6 +104,10 @@ type Change struct {
 	State EntryState
 	// MessageID is Telegram's message ID, for State Sent.
 	MessageID int
+	// Attempts is, for the end of a send, how many requests it took (the
+	// sender retries 429s and 5xx within one send); 0 counts as 1. It is
+	// added to the entry's Attempts.
+	Attempts int
 	// Reason is kept with the entry: why it failed, was skipped, is
 	// unknown or went back to pending.
 	Reason string
@@ -289,12 +294,13 @@ func (l *ledger) add(e *Entry) error {
 	return l.put(e)
 }
 
-// move changes e's state and stores it.
-func (l *ledger) move(e *Entry, to EntryState, at time.Time, reason string) error {
+// move changes e's state and stores it. Leaving Sending ends a send, which
+// took attempts requests (at least one).
+func (l *ledger) move(e *Entry, to EntryState, at time.Time, reason string, attempts int) error {
 	l.count(e, e.State, -1)
 	l.count(e, to, 1)
-	if to == Sending {
-		e.Attempts++
+	if e.State == Sending {
+		e.Attempts += max(attempts, 1)
 	}
 	e.State, e.At, e.Reason = to, at, reason
 	return l.put(e)
@@ -322,6 +328,9 @@ func (l *ledger) remove(e *Entry) error {
 // unknown state). The second result is the transaction's error: when it is
 // not nil nothing was recorded.
 func (s *Store) Record(changes []Change) ([]error, error) {
+	if len(changes) == 0 {
+		return nil, nil
+	}
 	var rejected []error
 	reject := func(i int, err error) {
 		if rejected == nil {
@@ -360,7 +369,7 @@ func (s *Store) Record(changes []Change) ([]error, error) {
 			if c.State == Sent {
 				e.MessageID = c.MessageID
 			}
-			if err := l.move(&e, c.State, at, c.Reason); err != nil {
+			if err := l.move(&e, c.State, at, c.Reason, c.Attempts); err != nil {
 				return err
 			}
 		}
@@ -410,7 +419,7 @@ func (s *Store) RecordLatest(chat int64, now time.Time, articleIDs []string, mes
 				err = l.add(&e)
 			case e.State != Sending && e.State != Sent:
 				e.MessageID = messageIDs[i]
-				err = l.move(&e, Sent, now, "latest")
+				err = l.move(&e, Sent, now, "latest", 0)
 			}
 			if err != nil {
 				return err
@@ -482,7 +491,7 @@ func skipWaiting(l *ledger, chat int64, why Status, now time.Time) error {
 	}
 	for i := range entries {
 		if entries[i].State == Pending {
-			if err := l.move(&entries[i], Skipped, now, why.String()); err != nil {
+			if err := l.move(&entries[i], Skipped, now, why.String(), 0); err != nil {
 				return err
 			}
 		}
@@ -491,7 +500,8 @@ func skipWaiting(l *ledger, chat int64, why Status, now time.Time) error {
 }
 
 // moveEntries moves every entry of chat from to chat to. Where to already
-// has an entry for the same item, that one stays and from's goes.
+// has an entry for the same item, the one that may have reached the chat
+// (Sent, Unknown, Sending) stays, else to's.
 func moveEntries(l *ledger, from, to int64) error {
 	entries, err := l.chatEntries(from)
 	if err != nil {
@@ -502,11 +512,17 @@ func moveEntries(l *ledger, from, to int64) error {
 		if err := l.remove(e); err != nil {
 			return err
 		}
-		if _, found, err := l.get(to, e.Item); err != nil || found {
-			if err != nil {
+		other, found, err := l.get(to, e.Item)
+		if err != nil {
+			return err
+		}
+		if found {
+			if mayHaveArrived(other.State) || !mayHaveArrived(e.State) {
+				continue
+			}
+			if err := l.remove(&other); err != nil {
 				return err
 			}
-			continue
 		}
 		e.Chat = to
 		if err := l.add(e); err != nil {
@@ -515,6 +531,8 @@ func moveEntries(l *ledger, from, to int64) error {
 	}
 	return nil
 }
+
+func mayHaveArrived(st EntryState) bool { return st == Sent || st == Unknown || st == Sending }
 
 // recoverSending turns entries left in Sending into Unknown: the process
 // stopped while they were in flight, so they may have been delivered.
@@ -532,7 +550,7 @@ func recoverSending(tx *bbolt.Tx, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if err := l.move(&e, Unknown, now, "in flight when the process stopped"); err != nil {
+		if err := l.move(&e, Unknown, now, "in flight when the process stopped", 0); err != nil {
 			return err
 		}
 	}
