@@ -109,6 +109,19 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if _, _, err := s.Subscribe(2, "zh", t0); err != nil {
 		t.Fatal(err)
 	}
+	if _, _, err := s.Subscribe(3, "zh", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.QueueAnnouncement("hello", t0); err != nil {
+		t.Fatal(err)
+	}
+	ingest(t, s, t0, "c")
+	mustPlan(t, s, t0, opt3)
+	c := itemOf(t, s, "c")
+	mustRecord(t, s, Change{Chat: 1, Item: c, State: Sending}, Change{Chat: 1, Item: c, State: Sent, MessageID: 5})
+	if err := s.RecordLatest(3, t0, []string{"a"}, []int{6}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.Deactivate(2, Blocked, t0); err != nil {
 		t.Fatal(err)
 	}
