@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -106,6 +107,8 @@ func replan(b testing.TB, s *Store, ingested *int) []Entry {
 // subscribers with 1,000 and with 100,000 articles stored before them: the
 // plan reads only the articles after the watermarks, so the two should
 // cost about the same. Each iteration plans on a fresh copy of the fixture.
+// It also reports the peak Go heap during the plan, which writes
+// everything in one transaction.
 func BenchmarkPlan(b *testing.B) {
 	if testing.Short() {
 		b.Skip("builds fixtures of 100,000 subscribers")
@@ -133,16 +136,19 @@ func BenchmarkPlan(b *testing.B) {
 			}
 			now := t0.Add(201 * time.Hour) // the stored articles are beyond MAX_AGE too
 			b.ReportAllocs()
+			var peak uint64
 			for b.Loop() {
 				b.StopTimer()
 				path := filepath.Join(dir, "copy.db")
 				copyFile(b, fixture, path)
-				s, err := Open(path)
+				s, err = Open(path)
 				if err != nil {
 					b.Fatal(err)
 				}
+				runtime.GC()
 				b.StartTimer()
-				bc, err := s.PlanBroadcast(now, opt3)
+				var bc Broadcast
+				peak = max(peak, peakHeap(func() { bc, err = s.PlanBroadcast(now, opt3) }))
 				b.StopTimer()
 				if err != nil || bc.Pending != 3*subscribers {
 					b.Fatalf("got %+v %v, want %d pending", bc, err, 3*subscribers)
@@ -154,8 +160,35 @@ func BenchmarkPlan(b *testing.B) {
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(subscribers)*float64(b.N)/b.Elapsed().Seconds(), "subscribers/s")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 		})
 	}
+}
+
+// peakHeap runs fn and returns the highest Go heap in use seen while it
+// ran, sampled every 10 ms.
+func peakHeap(fn func()) uint64 {
+	done := make(chan struct{})
+	result := make(chan uint64)
+	go func() {
+		var peak uint64
+		var ms runtime.MemStats
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+			select {
+			case <-done:
+				result <- peak
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	fn()
+	close(done)
+	return <-result
 }
 
 func copyFile(b testing.TB, from, to string) {
