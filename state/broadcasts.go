@@ -87,6 +87,10 @@ type PlanOptions struct {
 	// MaxPerBroadcast is how many of a chat's due articles, the newest by
 	// publication, a broadcast selects; 0 means no limit.
 	MaxPerBroadcast int
+	// AnnouncementsOnly plans the queued announcements (and the entries
+	// left pending) but no articles, and leaves the watermarks alone: for
+	// an /announce that should not also deliver the due articles.
+	AnnouncementsOnly bool
 }
 
 // PlanBroadcast starts a broadcast by freezing, in one durable transaction,
@@ -296,9 +300,12 @@ func (p *planner) plan(sub Subscriber) error {
 		round++
 	}
 	delete(p.leftovers, sub.Chat)
-	sel, err := p.selection(sub.Watermark)
-	if err != nil {
-		return err
+	var sel selection
+	if !p.opt.AnnouncementsOnly {
+		var err error
+		if sel, err = p.selection(sub.Watermark); err != nil {
+			return err
+		}
 	}
 	for _, it := range sel.send {
 		if _, found, err := l.get(sub.Chat, it); err != nil || found {
@@ -335,7 +342,7 @@ func (p *planner) plan(sub Subscriber) error {
 	if round > 0 {
 		l.cur.Chats++
 	}
-	if sub.Watermark < p.lastSeq {
+	if sub.Watermark < p.lastSeq && !p.opt.AnnouncementsOnly {
 		sub.Watermark = p.lastSeq
 		return putSubscriber(p.tx, sub)
 	}
