@@ -22,7 +22,7 @@ import (
 func BenchmarkRecord(b *testing.B) {
 	for _, batch := range []int{20, 100} {
 		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
-			s := newTestStore(b)
+			s := newBenchStore(b)
 			fillSubscribers(b, s, 20_000)
 			var pending []Entry
 			inFlight := make([]Change, 0, batch/2)
@@ -107,8 +107,7 @@ func replan(b testing.TB, s *Store, ingested *int) []Entry {
 // subscribers with 1,000 and with 100,000 articles stored before them: the
 // plan reads only the articles after the watermarks, so the two should
 // cost about the same. Each iteration plans on a fresh copy of the fixture.
-// It also reports the peak Go heap during the plan, which writes
-// everything in one transaction.
+// It also reports the peak Go heap during the plan.
 func BenchmarkPlan(b *testing.B) {
 	if testing.Short() {
 		b.Skip("builds fixtures of 100,000 subscribers")
@@ -217,7 +216,7 @@ func copyFile(b testing.TB, from, to string) {
 // freed pages are reused).
 func BenchmarkLedgerBytes(b *testing.B) {
 	const chats = 20_000
-	s := newTestStore(b)
+	s := newBenchStore(b)
 	fillSubscribers(b, s, chats)
 	var fileBefore, usedBefore, fileAfter, usedAfter, usedFolded, fileRefill int64
 	for b.Loop() {

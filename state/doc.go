@@ -41,10 +41,9 @@
 // shrinks: pages freed by deletions, such as Fold's, are reused by later
 // writes.
 //
-// PlanBroadcast writes the whole plan in one transaction, so its dirty pages
-// sit in memory until it commits: memory grows with the number of planned
-// entries (BenchmarkPlan reports the allocations for 100,000 chats).
-// Entries an earlier broadcast left pending are gathered in memory too. Older
-// articles over the cap are recorded Skipped, one entry per chat: a long
-// time between broadcasts with many articles ingested makes a large plan.
+// PlanBroadcast plans subscribers in transactions of a bounded size, so its
+// memory stays flat; entries an earlier broadcast left pending are gathered
+// in memory, though, in the plan's first transaction. Older articles over
+// the cap are recorded Skipped, one entry per chat: a long time between
+// broadcasts with many articles ingested makes a large plan.
 package state
