@@ -36,6 +36,7 @@ const (
 	Changed                   // the article was updated in place and kept its Seq
 )
 
+// String returns "unchanged", "added" or "changed".
 func (u Upserted) String() string {
 	switch u {
 	case Unchanged:

@@ -17,6 +17,9 @@ func TestBackupOpensWithTheSameData(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	ingest(t, s, t0, "new")
+	mustPlan(t, s, t0, opt3)
+	sendAll(t, s, t0)
 	want := dump(t, s)
 	var buf bytes.Buffer
 	n, err := s.Backup(&buf)

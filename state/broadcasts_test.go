@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"go.etcd.io/bbolt"
 )
 
 // plannedItems returns, per chat, the names of the pending entries in
@@ -102,6 +104,7 @@ func TestPlanSelection(t *testing.T) {
 		opt         PlanOptions
 		want        map[int64][]string // pending, per chat, in round order
 		wantSkipped map[int64][]string
+		check       func(t *testing.T, s *Store) // more checks after the plan
 	}{
 		{
 			name: "subscription mid-stream gets no backlog",
@@ -180,6 +183,24 @@ func TestPlanSelection(t *testing.T) {
 			opt:         opt3,
 			want:        map[int64][]string{1: {"b", "c", "d", "ann1", "ann2"}, 2: {"b", "c", "d", "ann1", "ann2"}},
 			wantSkipped: map[int64][]string{1: {"a"}, 2: {"a"}},
+		},
+		{
+			name: "announcements only: articles stay due",
+			setup: func(t *testing.T, s *Store) {
+				mustSubscribe(t, s, 1)
+				ingest(t, s, recent, "a")
+				if _, err := s.QueueAnnouncement("hello", recent); err != nil {
+					t.Fatal(err)
+				}
+				b := mustPlan(t, s, recent, PlanOptions{AnnouncementsOnly: true})
+				if got, want := plannedItems(t, s), map[int64][]string{1: {"ann1"}}; !reflect.DeepEqual(got, want) || b.Pending != 1 {
+					t.Errorf("announcement plan: got %v (%d pending), want %v", got, b.Pending, want)
+				}
+				sendAll(t, s, recent)
+				finish(t, s, recent)
+			},
+			opt:  opt3,
+			want: map[int64][]string{1: {"a"}},
 		},
 		{
 			name: "announcement queued while a broadcast runs waits for the next",
@@ -266,14 +287,40 @@ func TestPlanSelection(t *testing.T) {
 				if _, err := s.FinishBroadcast(b.ID, recent); err != nil { // a left pending
 					t.Fatal(err)
 				}
-				// Made inactive behind the store's back, as an older
-				// version could have left it.
-				if _, err := s.Deactivate(1, Kicked, recent); err != nil {
+				// Made inactive without its pending entries being skipped,
+				// as Deactivate would: the plan must not send them.
+				err := s.db.Update(func(tx *bbolt.Tx) error {
+					l, err := openLedger(tx)
+					if err != nil {
+						return err
+					}
+					sub, _, err := getSubscriber(tx, 1)
+					if err != nil {
+						return err
+					}
+					sub.Status = Kicked
+					l.t.subs[Active]--
+					l.t.subs[Kicked]++
+					if err := putSubscriber(tx, sub); err != nil {
+						return err
+					}
+					return l.save()
+				})
+				if err != nil {
 					t.Fatal(err)
+				}
+				checkLedger(t, s)
+				if got, want := statesOf(t, s, 1), []string{"a:pending"}; !reflect.DeepEqual(got, want) {
+					t.Fatalf("got %v, want %v", got, want)
 				}
 			},
 			opt:  opt3,
 			want: map[int64][]string{},
+			check: func(t *testing.T, s *Store) {
+				if got, want := statesOf(t, s, 1), []string{"a:skipped"}; !reflect.DeepEqual(got, want) {
+					t.Errorf("got %v, want %v", got, want)
+				}
+			},
 		},
 	}
 	for _, tc := range tests {
@@ -299,6 +346,9 @@ func TestPlanSelection(t *testing.T) {
 			}
 			if !reflect.DeepEqual(gotSkipped, want) {
 				t.Errorf("skipped %v, want %v", gotSkipped, want)
+			}
+			if tc.check != nil {
+				tc.check(t, s)
 			}
 			n := 0
 			for _, items := range tc.want {

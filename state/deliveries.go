@@ -26,6 +26,7 @@ const (
 	numStates
 )
 
+// String returns the state in words, as /stats shows it.
 func (s EntryState) String() string {
 	switch s {
 	case Pending:
@@ -84,7 +85,8 @@ type Entry struct {
 	// Round is the entry's place among its chat's entries in that
 	// broadcast: 0 for the first item, 1 for the second, and so on.
 	Round int
-	// Attempts counts the sends started.
+	// Attempts counts the requests made to Telegram for the entry, over
+	// every send recorded as ended.
 	Attempts int
 	// MessageID is Telegram's ID of the message, for a Sent entry.
 	MessageID int
@@ -102,6 +104,10 @@ type Change struct {
 	State EntryState
 	// MessageID is Telegram's message ID, for State Sent.
 	MessageID int
+	// Attempts is, for the end of a send, how many requests it took (the
+	// sender retries 429s and 5xx within one send); 0 counts as 1. It is
+	// added to the entry's Attempts.
+	Attempts int
 	// Reason is kept with the entry: why it failed, was skipped, is
 	// unknown or went back to pending.
 	Reason string
@@ -110,12 +116,12 @@ type Change struct {
 }
 
 // Keys: deliveries are chat (8) | kind (1) | seq (8), so one chat's history
-// is contiguous; the queue is round (4) | chat (8) | kind (1) | seq (8), so
-// iterating it gives every chat's first item before any chat's second.
-const (
-	entryKeyLen = 17
-	queueKeyLen = 21
-)
+// is contiguous. The queue holds the pending and sending entries: one
+// nested bucket per round (4-byte key) mapping the entry key to its state,
+// so iterating it gives every chat's first item before any chat's second,
+// and a plan appends to each round in chat order instead of inserting into
+// the middle of one huge node.
+const entryKeyLen = 17
 
 func entryKey(chat int64, it Item) []byte {
 	k := make([]byte, 0, entryKeyLen)
@@ -124,10 +130,33 @@ func entryKey(chat int64, it Item) []byte {
 	return binary.BigEndian.AppendUint64(k, it.Seq)
 }
 
-func queueKey(round int, chat int64, it Item) []byte {
-	k := make([]byte, 0, queueKeyLen)
-	k = binary.BigEndian.AppendUint32(k, uint32(round))
-	return append(k, entryKey(chat, it)...)
+func roundKey(round int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(round)) }
+
+// A queued entry, as the queue holds it.
+type queued struct {
+	round int
+	key   []byte // the entry's key
+	state EntryState
+}
+
+// queuedEntries returns the queued entries in state st, in round order.
+func queuedEntries(q *bbolt.Bucket, st EntryState) []queued {
+	var out []queued
+	c := q.Cursor()
+	for rk, _ := c.First(); rk != nil; rk, _ = c.Next() {
+		rb := q.Bucket(rk)
+		if rb == nil {
+			continue
+		}
+		round := int(binary.BigEndian.Uint32(rk))
+		rc := rb.Cursor()
+		for k, v := rc.First(); k != nil; k, v = rc.Next() {
+			if EntryState(v[0]) == st {
+				out = append(out, queued{round: round, key: bytes.Clone(k), state: st})
+			}
+		}
+	}
+	return out
 }
 
 func parseEntryKey(k []byte) (int64, Item) {
@@ -238,11 +267,25 @@ func (l *ledger) put(e *Entry) error {
 	if err := l.deliveries.Put(entryKey(e.Chat, e.Item), encodeEntry(*e)); err != nil {
 		return err
 	}
-	qk := queueKey(e.Round, e.Chat, e.Item)
-	if e.State == Pending || e.State == Sending {
-		return l.queue.Put(qk, []byte{byte(e.State)})
+	return l.queueAs(e, e.State)
+}
+
+// queueAs queues e in state st, or unqueues it when st is neither Pending
+// nor Sending.
+func (l *ledger) queueAs(e *Entry, st EntryState) error {
+	rk := roundKey(e.Round)
+	k := entryKey(e.Chat, e.Item)
+	if st == Pending || st == Sending {
+		rb, err := l.queue.CreateBucketIfNotExists(rk)
+		if err != nil {
+			return err
+		}
+		return rb.Put(k, []byte{byte(st)})
 	}
-	return l.queue.Delete(qk)
+	if rb := l.queue.Bucket(rk); rb != nil {
+		return rb.Delete(k)
+	}
+	return nil
 }
 
 // add stores a new entry and counts it.
@@ -251,12 +294,13 @@ func (l *ledger) add(e *Entry) error {
 	return l.put(e)
 }
 
-// move changes e's state and stores it.
-func (l *ledger) move(e *Entry, to EntryState, at time.Time, reason string) error {
+// move changes e's state and stores it. Leaving Sending ends a send, which
+// took attempts requests (at least one).
+func (l *ledger) move(e *Entry, to EntryState, at time.Time, reason string, attempts int) error {
 	l.count(e, e.State, -1)
 	l.count(e, to, 1)
-	if to == Sending {
-		e.Attempts++
+	if e.State == Sending {
+		e.Attempts += max(attempts, 1)
 	}
 	e.State, e.At, e.Reason = to, at, reason
 	return l.put(e)
@@ -265,7 +309,7 @@ func (l *ledger) move(e *Entry, to EntryState, at time.Time, reason string) erro
 // remove deletes e and uncounts it.
 func (l *ledger) remove(e *Entry) error {
 	l.count(e, e.State, -1)
-	if err := l.queue.Delete(queueKey(e.Round, e.Chat, e.Item)); err != nil {
+	if err := l.queueAs(e, 0); err != nil {
 		return err
 	}
 	return l.deliveries.Delete(entryKey(e.Chat, e.Item))
@@ -284,6 +328,9 @@ func (l *ledger) remove(e *Entry) error {
 // unknown state). The second result is the transaction's error: when it is
 // not nil nothing was recorded.
 func (s *Store) Record(changes []Change) ([]error, error) {
+	if len(changes) == 0 {
+		return nil, nil
+	}
 	var rejected []error
 	reject := func(i int, err error) {
 		if rejected == nil {
@@ -322,7 +369,7 @@ func (s *Store) Record(changes []Change) ([]error, error) {
 			if c.State == Sent {
 				e.MessageID = c.MessageID
 			}
-			if err := l.move(&e, c.State, at, c.Reason); err != nil {
+			if err := l.move(&e, c.State, at, c.Reason, c.Attempts); err != nil {
 				return err
 			}
 		}
@@ -372,7 +419,7 @@ func (s *Store) RecordLatest(chat int64, now time.Time, articleIDs []string, mes
 				err = l.add(&e)
 			case e.State != Sending && e.State != Sent:
 				e.MessageID = messageIDs[i]
-				err = l.move(&e, Sent, now, "latest")
+				err = l.move(&e, Sent, now, "latest", 0)
 			}
 			if err != nil {
 				return err
@@ -444,7 +491,7 @@ func skipWaiting(l *ledger, chat int64, why Status, now time.Time) error {
 	}
 	for i := range entries {
 		if entries[i].State == Pending {
-			if err := l.move(&entries[i], Skipped, now, why.String()); err != nil {
+			if err := l.move(&entries[i], Skipped, now, why.String(), 0); err != nil {
 				return err
 			}
 		}
@@ -453,7 +500,8 @@ func skipWaiting(l *ledger, chat int64, why Status, now time.Time) error {
 }
 
 // moveEntries moves every entry of chat from to chat to. Where to already
-// has an entry for the same item, that one stays and from's goes.
+// has an entry for the same item, the one that may have reached the chat
+// (Sent, Unknown, Sending) stays, else to's.
 func moveEntries(l *ledger, from, to int64) error {
 	entries, err := l.chatEntries(from)
 	if err != nil {
@@ -464,11 +512,17 @@ func moveEntries(l *ledger, from, to int64) error {
 		if err := l.remove(e); err != nil {
 			return err
 		}
-		if _, found, err := l.get(to, e.Item); err != nil || found {
-			if err != nil {
+		other, found, err := l.get(to, e.Item)
+		if err != nil {
+			return err
+		}
+		if found {
+			if mayHaveArrived(other.State) || !mayHaveArrived(e.State) {
+				continue
+			}
+			if err := l.remove(&other); err != nil {
 				return err
 			}
-			continue
 		}
 		e.Chat = to
 		if err := l.add(e); err != nil {
@@ -478,6 +532,8 @@ func moveEntries(l *ledger, from, to int64) error {
 	return nil
 }
 
+func mayHaveArrived(st EntryState) bool { return st == Sent || st == Unknown || st == Sending }
+
 // recoverSending turns entries left in Sending into Unknown: the process
 // stopped while they were in flight, so they may have been delivered.
 func recoverSending(tx *bbolt.Tx, now time.Time) error {
@@ -485,22 +541,16 @@ func recoverSending(tx *bbolt.Tx, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	var stuck [][]byte
-	c := l.queue.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(v) == 1 && EntryState(v[0]) == Sending {
-			stuck = append(stuck, bytes.Clone(k[4:]))
-		}
-	}
+	stuck := queuedEntries(l.queue, Sending)
 	if len(stuck) == 0 {
 		return nil
 	}
-	for _, k := range stuck {
-		e, err := decodeEntry(k, l.deliveries.Get(k))
+	for _, q := range stuck {
+		e, err := decodeEntry(q.key, l.deliveries.Get(q.key))
 		if err != nil {
 			return err
 		}
-		if err := l.move(&e, Unknown, now, "in flight when the process stopped"); err != nil {
+		if err := l.move(&e, Unknown, now, "in flight when the process stopped", 0); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
@@ -30,7 +31,10 @@ func checkLedger(t testing.TB, s *Store) {
 			if e.Broadcast == curID && curID != 0 {
 				cur[e.State]++
 			}
-			qv := q.Get(queueKey(e.Round, e.Chat, e.Item))
+			var qv []byte
+			if rb := q.Bucket(roundKey(e.Round)); rb != nil {
+				qv = rb.Get(k)
+			}
 			queued := e.State == Pending || e.State == Sending
 			if queued != (qv != nil) || (queued && EntryState(qv[0]) != e.State) {
 				return fmt.Errorf("entry %+v: queue holds %v", e, qv)
@@ -40,12 +44,18 @@ func checkLedger(t testing.TB, s *Store) {
 		if err != nil {
 			return err
 		}
-		err = q.ForEach(func(k, v []byte) error {
-			dv := tx.Bucket(bucketDeliveries).Get(k[4:])
-			if dv == nil || dv[0] != v[0] {
-				return fmt.Errorf("queue key %x: entry %x", k, dv)
-			}
-			return nil
+		err = q.ForEach(func(rk, _ []byte) error {
+			return q.Bucket(rk).ForEach(func(k, v []byte) error {
+				dv := tx.Bucket(bucketDeliveries).Get(k)
+				if dv == nil || dv[0] != v[0] {
+					return fmt.Errorf("queue round %x key %x: entry %x", rk, k, dv)
+				}
+				e, err := decodeEntry(k, dv)
+				if err != nil || roundKey(e.Round) == nil || !bytes.Equal(roundKey(e.Round), rk) {
+					return fmt.Errorf("queue round %x key %x: entry %+v %v", rk, k, e, err)
+				}
+				return nil
+			})
 		})
 		if err != nil {
 			return err
@@ -342,5 +352,83 @@ func TestRecordLatest(t *testing.T) {
 	checkLedger(t, s)
 	if got, want := statesOf(t, s, 1), []string{"a:pending", "b:sent", "c:sent"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func TestMoveChatMovesLedger(t *testing.T) {
+	s := newTestStore(t)
+	mustSubscribe(t, s, -100)
+	ingest(t, s, t0, "a", "b", "c")
+	b := mustPlan(t, s, t0, opt3)
+	a, bi := itemOf(t, s, "a"), itemOf(t, s, "b")
+	mustRecord(t, s, Change{Chat: -100, Item: a, State: Sending}, Change{Chat: -100, Item: a, State: Sent, MessageID: 1})
+	// b is in flight when Telegram answers that the group moved.
+	mustRecord(t, s, Change{Chat: -100, Item: bi, State: Sending})
+	if err := s.MoveChat(-100, -200); err != nil {
+		t.Fatal(err)
+	}
+	checkLedger(t, s)
+	if got, want := statesOf(t, s, -200), []string{"a:sent", "b:sending", "c:pending"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if got := statesOf(t, s, -100); got != nil {
+		t.Errorf("old chat: got %v, want nothing", got)
+	}
+	if got, want := plannedItems(t, s), map[int64][]string{-200: {"c"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	// Changes under the old ID find nothing; the refused send is sent again
+	// at the new ID.
+	if rejected, err := s.Record([]Change{{Chat: -100, Item: bi, State: Sent}}); err != nil || !errors.Is(rejected[0], ErrNotFound) {
+		t.Errorf("got %v %v, want ErrNotFound", rejected, err)
+	}
+	mustRecord(t, s,
+		Change{Chat: -200, Item: bi, State: Pending, Reason: "migrated"},
+		Change{Chat: -200, Item: bi, State: Sending},
+		Change{Chat: -200, Item: bi, State: Sent, MessageID: 2, Attempts: 2})
+	e, err := s.Entry(-200, bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.State != Sent || e.Attempts != 3 || e.Broadcast != b.ID {
+		t.Errorf("got %+v, want sent after 3 requests in broadcast %d", e, b.ID)
+	}
+
+	// Merging onto a chat with its own history: what may have arrived wins.
+	tests := []struct {
+		from, to EntryState
+		want     EntryState
+	}{
+		{Sent, Pending, Sent},
+		{Pending, Sent, Sent},
+		{Unknown, Skipped, Unknown},
+		{Pending, Skipped, Skipped},
+		{Sent, Unknown, Unknown},
+	}
+	for _, tc := range tests {
+		t.Run(tc.from.String()+"_onto_"+tc.to.String(), func(t *testing.T) {
+			s := newTestStore(t)
+			mustSubscribe(t, s, 1, 2)
+			ingest(t, s, t0, "a")
+			mustPlan(t, s, t0, opt3)
+			it := itemOf(t, s, "a")
+			paths := map[EntryState][]EntryState{Pending: nil, Sent: {Sending, Sent}, Unknown: {Sending, Unknown}, Skipped: {Skipped}}
+			for chat, st := range map[int64]EntryState{1: tc.from, 2: tc.to} {
+				for _, step := range paths[st] {
+					mustRecord(t, s, Change{Chat: chat, Item: it, State: step})
+				}
+			}
+			if err := s.MoveChat(1, 2); err != nil {
+				t.Fatal(err)
+			}
+			checkLedger(t, s)
+			e, err := s.Entry(2, it)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.State != tc.want {
+				t.Errorf("got %v, want %v", e.State, tc.want)
+			}
+		})
 	}
 }

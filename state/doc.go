@@ -15,13 +15,35 @@
 // Subscribing sets the watermark to the newest Seq, so a new subscriber gets
 // no backlog.
 //
+// The ledger holds one Entry per item and chat, an item being an article or
+// an announcement. PlanBroadcast freezes a broadcast's selection as Pending
+// entries and moves the watermarks, in one transaction. The broadcaster
+// reads the entries with Pending, round by round, and records each send's
+// start (Sending) and end (Sent, Failed, Unknown, or back to Pending) with
+// Record, many changes per transaction; CurrentBroadcast shows the progress
+// and FinishBroadcast ends it. RecordLatest records a /latest answer so that
+// no broadcast repeats it. Fold deletes old Sent and Skipped entries that the
+// watermarks cover.
+//
 // Stats gives the counts /stats shows, and Backup writes a consistent copy of
 // the file while the store is in use.
 //
 // # Caveats
 //
+// Delivery is at most once: Open turns entries a crash left Sending into
+// Unknown, and nothing moves an entry out of Sent, Failed, Skipped or
+// Unknown except RecordLatest (to Sent). A crash costs at most the sends in
+// flight.
+//
 // bbolt locks the file for one process, also for reading: a second Open fails
 // with ErrLocked after about a second. A long read transaction, such as a
 // Backup, keeps the file from reusing pages freed meanwhile. The file never
-// shrinks: pages freed by deletions are reused by later writes.
+// shrinks: pages freed by deletions, such as Fold's, are reused by later
+// writes.
+//
+// PlanBroadcast plans subscribers in transactions of a bounded size, so its
+// memory stays flat; entries an earlier broadcast left pending are gathered
+// in memory, though, in the plan's first transaction. Older articles over
+// the cap are recorded Skipped, one entry per chat: a long time between
+// broadcasts with many articles ingested makes a large plan.
 package state

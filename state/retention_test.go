@@ -15,7 +15,6 @@ func TestFold(t *testing.T) {
 	foldAt := t0.Add(31 * day)       // old + 31 days
 	recent := foldAt.Add(-time.Hour) // publication time within MAX_AGE of foldAt
 	s := newTestStore(t)
-	s.foldChunk = 3 // fold in many small transactions
 	mustSubscribe(t, s, 1, 2, 3)
 	ingest(t, s, recent, "a", "b", "c", "d", "e")
 	if _, err := s.QueueAnnouncement("hi", old); err != nil {
@@ -104,6 +103,7 @@ func TestFoldReusesPages(t *testing.T) {
 	const chats, cycles = 1000, 6
 	run := func(fold bool) []int64 {
 		s := newTestStore(t)
+		s.planChunk = 500
 		fillSubscribers(t, s, chats)
 		var sizes []int64
 		now := t0

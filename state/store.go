@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -48,7 +49,7 @@ var (
 	bucketArticlePub    = []byte("article_pub")   // published | id → seq
 	bucketSubscribers   = []byte("subscribers")   // chat → subscriber
 	bucketDeliveries    = []byte("deliveries")    // chat | item → entry
-	bucketQueue         = []byte("queue")         // round | chat | item → state (pending or sending entries)
+	bucketQueue         = []byte("queue")         // round → (chat | item → state), pending and sending entries
 	bucketAnnouncements = []byte("announcements") // id → announcement
 	bucketBroadcasts    = []byte("broadcasts")    // id → broadcast
 	allBuckets          = [][]byte{bucketMeta, bucketArticles, bucketArticleSeq, bucketArticlePub, bucketSubscribers, bucketDeliveries, bucketQueue, bucketAnnouncements, bucketBroadcasts}
@@ -60,6 +61,7 @@ var (
 	keyTally         = []byte("tally")          // counters, see tally.go
 	keyCurrent       = []byte("current")        // id of the unfinished broadcast, absent when none
 	keyAnnouncedUpTo = []byte("announced_upto") // highest announcement id already planned
+	keyPlanning      = []byte("planning")       // the plan in progress, see plan.go
 )
 
 // A Store keeps articles, subscribers and the delivery ledger in one bbolt
@@ -67,14 +69,17 @@ var (
 type Store struct {
 	db        *bbolt.DB
 	path      string
-	foldChunk int // see Fold
+	planning  sync.Mutex // held by PlanBroadcast
+	planChunk int        // see PlanBroadcast
+	foldChunk int        // see Fold
 }
 
 // Open opens the database at path, creating missing folders and the file. It
 // waits about a second for the file lock and then fails with ErrLocked,
 // naming the file. It fails with ErrSchema when the file was written by a
 // newer version. Ledger entries that a crash left in state Sending become
-// Unknown: they may have been delivered, so they are never sent again.
+// Unknown: they may have been delivered, so they are never sent again. A
+// broadcast plan that a crash interrupted is completed.
 func Open(path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("state: open %s: %w", path, err)
@@ -86,10 +91,14 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("state: open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, foldChunk: defaultFoldChunk}
+	s := &Store{db: db, path: path, planChunk: defaultPlanChunk, foldChunk: defaultFoldChunk}
 	if err := db.Update(s.prepare); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("state: open %s: %w", path, err)
+	}
+	if _, err := s.completePlan(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("state: open %s: complete the interrupted plan: %w", path, err)
 	}
 	return s, nil
 }

@@ -11,7 +11,7 @@ import (
 // BenchmarkUpsertArticles adds 10,000 new articles per iteration in one call,
 // as an ingest of a large seeds folder does.
 func BenchmarkUpsertArticles(b *testing.B) {
-	s := newTestStore(b)
+	s := newBenchStore(b)
 	const n = 10_000
 	batch := 0
 	for b.Loop() {
@@ -26,7 +26,7 @@ func BenchmarkUpsertArticles(b *testing.B) {
 // BenchmarkUpsertUnchanged re-upserts 10,000 stored articles unchanged, as
 // every periodic re-scan of the seeds folder does: reads only.
 func BenchmarkUpsertUnchanged(b *testing.B) {
-	s := newTestStore(b)
+	s := newBenchStore(b)
 	const n = 10_000
 	in := manyArticles(n, 0, t0)
 	if _, err := s.UpsertArticles(in); err != nil {
@@ -53,7 +53,7 @@ func BenchmarkActiveSubscribers(b *testing.B) {
 		b.Skip("builds a 1,000,000 subscriber fixture")
 	}
 	const n = 1_000_000
-	s := newTestStore(b)
+	s := newBenchStore(b)
 	fillSubscribers(b, s, n)
 	runtime.GC()
 	var peak uint64
@@ -88,7 +88,8 @@ func BenchmarkActiveSubscribers(b *testing.B) {
 }
 
 // fillSubscribers adds n active subscribers, chats 1 to n, in large write
-// transactions: much faster than n calls to Subscribe.
+// transactions: much faster than n calls to Subscribe. Their watermark is
+// the newest article, as Subscribe would set it.
 func fillSubscribers(b testing.TB, s *Store, n int) {
 	b.Helper()
 	const batch = 100_000
@@ -100,8 +101,9 @@ func fillSubscribers(b testing.TB, s *Store, n int) {
 			}
 			bk := tx.Bucket(bucketSubscribers)
 			bk.FillPercent = 1
+			wm := tx.Bucket(bucketArticles).Sequence()
 			for c := from; c < from+batch && c <= n; c++ {
-				sub := Subscriber{Chat: int64(c), Language: "zh-hans", Status: Active, Subscribed: t0, Changed: t0}
+				sub := Subscriber{Chat: int64(c), Language: "zh-hans", Status: Active, Subscribed: t0, Changed: t0, Watermark: wm}
 				if err := bk.Put(chatKey(sub.Chat), encodeSubscriber(sub)); err != nil {
 					return err
 				}

@@ -18,13 +18,15 @@ func newTestStore(t testing.TB) *Store {
 }
 
 // openTestStore opens the store at path and closes it when the test ends,
-// unless the test closed it first.
+// unless the test closed it first. Plans and folds go in tiny
+// transactions, so that every test goes through their resumption.
 func openTestStore(t testing.TB, path string) *Store {
 	t.Helper()
 	s, err := Open(path)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)
 	}
+	s.planChunk, s.foldChunk = 3, 3
 	t.Cleanup(func() {
 		if err := s.db.Close(); err != nil {
 			t.Errorf("close: %v", err)
@@ -40,6 +42,13 @@ func reopen(t testing.TB, s *Store) *Store {
 		t.Fatalf("Close: %v", err)
 	}
 	return openTestStore(t, s.path)
+}
+
+// newBenchStore is newTestStore with transactions of the normal size.
+func newBenchStore(b testing.TB) *Store {
+	s := newTestStore(b)
+	s.planChunk, s.foldChunk = defaultPlanChunk, defaultFoldChunk
+	return s
 }
 
 var t0 = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
@@ -107,6 +116,19 @@ func TestReopenKeepsEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, _, err := s.Subscribe(2, "zh", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Subscribe(3, "zh", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.QueueAnnouncement("hello", t0); err != nil {
+		t.Fatal(err)
+	}
+	ingest(t, s, t0, "c")
+	mustPlan(t, s, t0, opt3)
+	c := itemOf(t, s, "c")
+	mustRecord(t, s, Change{Chat: 1, Item: c, State: Sending}, Change{Chat: 1, Item: c, State: Sent, MessageID: 5})
+	if err := s.RecordLatest(3, t0, []string{"a"}, []int{6}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Deactivate(2, Blocked, t0); err != nil {

@@ -22,6 +22,7 @@ const (
 	numStatus
 )
 
+// String returns the status in words, as /stats shows it.
 func (s Status) String() string {
 	switch s {
 	case Active:
@@ -243,8 +244,10 @@ func (s *Store) ActiveSubscribers(after int64, limit int) ([]Subscriber, error) 
 // a group becomes a supergroup: the subscription, its watermark and its whole
 // ledger history, pending entries included, move with it. When to already has
 // a record the two are merged: the ledger entries of to win, the watermark is
-// the higher one and the chat is active if either was. It returns
-// ErrNotFound when from has no record.
+// the higher one and the chat is active if either was. Entries keep their
+// state: a send to the old ID that Telegram refused because the group moved
+// is recorded under the new ID, Sending → Pending → Sending in one Record
+// call, and sent again. It returns ErrNotFound when from has no record.
 func (s *Store) MoveChat(from, to int64) error {
 	if from == to {
 		return nil
