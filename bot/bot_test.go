@@ -33,11 +33,15 @@ type harness struct {
 
 // newHarness builds a Bot (run starts it) with the admin adminID, a short
 // back-off, and the log in h.log.
-func newHarness(t testing.TB, fo tgfake.Options, o Options) *harness {
+func newHarness(t testing.TB, fo tgfake.Options, o Options, config ...func(*Config)) *harness {
 	t.Helper()
 	h := &harness{t: t, fake: tgfake.New(t, fo), store: newTestStore(t), dir: t.TempDir(), log: &syncBuffer{}}
 	h.lib = NewLibrary(h.dir, h.store)
-	c, err := New(context.Background(), testConfig(h.fake, h.log))
+	cfg := testConfig(h.fake, h.log)
+	for _, f := range config {
+		f(&cfg)
+	}
+	c, err := New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 )
 
 func TestReaderCommandsPrivate(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, tgfake.Options{}, Options{}).run()
 	heads := h.addArticles("p", 6, recent())
 	zh, en := catalogFor(LangZH), catalogFor(LangEN)
@@ -74,6 +75,7 @@ func TestReaderCommandsPrivate(t *testing.T) {
 }
 
 func TestReaderCommandsGroup(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, tgfake.Options{}, Options{CommandsPerMinute: -1}).run()
 	heads := h.addArticles("g", 2, recent())
 	zh, en := catalogFor(LangZH), catalogFor(LangEN)
@@ -124,6 +126,7 @@ func TestReaderCommandsGroup(t *testing.T) {
 }
 
 func TestAdminCommands(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, tgfake.Options{}, Options{}).run()
 	zh, en := catalogFor(LangZH), catalogFor(LangEN)
 	admin := user(adminID, "en")
@@ -149,25 +152,43 @@ func TestAdminCommands(t *testing.T) {
 		t.Errorf("/stats: got %q, want 1 article and 0 active subscribers", got)
 	}
 
-	// A reader subscribes, an article arrives: the admin's /broadcast starts
-	// one; a reader's is refused.
+	// A reader subscribes and is refused /broadcast. An article arrives; its
+	// send to the reader hangs until the client gives up (outcome unknown),
+	// which keeps the admin's broadcast running meanwhile: a second
+	// /broadcast gets its progress, an /announce is queued behind it and
+	// goes out in a broadcast of its own.
 	reader := user(9001, "zh")
 	h.fake.PostPrivate(reader, "/subscribe")
-	h.waitMessages(t, reader.ID, 1)
-	h.addArticles("b", 1, recent())
-	if got, want := say("/broadcast"), "to 1 chats"; !contains(got, want) {
-		t.Errorf("/broadcast with an article due: got %q, want a report containing %q", got, want)
-	}
 	h.fake.PostPrivate(reader, "/broadcast")
 	if got := h.waitMessages(t, reader.ID, 2)[1].Visible; got != zh.NotAllowed {
 		t.Errorf("reader's /broadcast: got %q, want %q", got, zh.NotAllowed)
 	}
-	cur, err := h.store.CurrentBroadcast()
-	if err != nil {
-		t.Fatalf("admin's /broadcast: no broadcast: %v", err)
+	h.addArticles("b", 1, recent())
+	h.fake.Inject("sendMessage", reader.ID, tgfake.Timeout(false), 1)
+	first := len(h.fake.MessagesTo(adminID))
+	if got, want := say("/broadcast"), "Broadcast #2 to 1 chats: running"; !contains(got, want) {
+		t.Errorf("/broadcast with an article due: got %q, want a report containing %q", got, want)
 	}
-	if got, want := say("/announce Hello <all>"), fmt.Sprintf(en.AnnounceQueued, cur.ID); !contains(got, want) {
+	if got, want := say("/broadcast"), en.Running+"Broadcast #2"; !contains(got, want) {
+		t.Errorf("second /broadcast: got %q, want it to contain %q", got, want)
+	}
+	if got, want := say("/announce Hello <all> & more"), fmt.Sprintf(en.AnnounceQueued, 2); !contains(got, want) {
 		t.Errorf("/announce during a broadcast: got %q, want it to contain %q", got, want)
+	}
+	msgs := h.waitMessages(t, reader.ID, 3)
+	if got, want := msgs[2].Visible, "Hello <all> & more"; got != want {
+		t.Errorf("announcement: got %q, want %q", got, want)
+	}
+	h.waitFor(t, "the summaries", func() bool {
+		m := h.fake.MessagesTo(adminID)
+		return len(m) >= first+4 && contains(m[first].Visible, "done") && contains(m[first+3].Visible, "done")
+	})
+	m := h.fake.MessagesTo(adminID)
+	if got, want := m[first].Visible, "Broadcast #2 to 1 chats: done"; !contains(got, want) || !contains(got, "unknown 1") {
+		t.Errorf("first summary: got %q, want %q and unknown 1", got, want)
+	}
+	if got, want := m[first+3].Visible, "Broadcast #3 to 1 chats: done"; !contains(got, want) || !contains(got, "sent 1") {
+		t.Errorf("announcement's summary: got %q, want %q and sent 1", got, want)
 	}
 }
 

@@ -28,11 +28,14 @@ type outbox struct {
 // A lane says how one message waits before it goes: ctx bounds the waits,
 // send bounds the HTTP request (it may outlive ctx by a grace period, so
 // that a request already written is answered and recorded), and global
-// says whether the broadcast's global limiter applies.
+// says whether the broadcast's global limiter applies. before, if set, is
+// called right before every HTTP request; an error from it stops the send
+// and is returned.
 type lane struct {
 	ctx    context.Context
 	send   context.Context
 	global bool
+	before func() error
 }
 
 // readerLane is the lane of readers' answers: one context, no global
@@ -40,9 +43,9 @@ type lane struct {
 func readerLane(ctx context.Context) lane { return lane{ctx: ctx, send: ctx} }
 
 // send sends m into chat. It returns the final error: an *Error whose class
-// is not ClassRetryAfter, Transient only after the last try, or the lane's
+// is not ClassRetryAfter, Transient only after the last try, the lane's
 // context error when it ended during a wait (then m was not sent by the
-// last try).
+// last try), or the error of the lane's before.
 func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Message, error) {
 	backoff := o.backoff
 	for try := 1; ; {
@@ -60,6 +63,11 @@ func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Messag
 		// A pause may have begun while this send waited for its tokens.
 		if err := o.pace.pause.wait(l.ctx); err != nil {
 			return tgbotapi.Message{}, err
+		}
+		if l.before != nil {
+			if err := l.before(); err != nil {
+				return tgbotapi.Message{}, err
+			}
 		}
 		msg, err := o.client.Send(l.send, m)
 		var e *Error
