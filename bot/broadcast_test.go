@@ -521,3 +521,60 @@ func TestBroadcastResume(t *testing.T) {
 	}
 	checkOnce(t, received(h.fake.Messages(), heads), chats, heads)
 }
+
+// TestRunStopsMidBroadcast stops a Bot mid-broadcast, with a send hanging:
+// Run returns once the sends in flight are recorded (the hanging one as
+// unknown, after the grace), the last update is acknowledged, and a new Bot
+// on the same store finishes the broadcast with nothing sent twice.
+func TestRunStopsMidBroadcast(t *testing.T) {
+	fo, o := fastOptions()
+	o.RateLimit, o.Grace = 100, 300*time.Millisecond
+	h := newHarness(t, fo, o)
+	const n = 100
+	var chats []int64
+	for i := range n {
+		chats = append(chats, int64(i+1))
+	}
+	h.subscribe(chats...)
+	pub := time.Now().Add(-3 * time.Hour)
+	h.putArticles(article("a0", pub, nil), article("a1", pub.Add(time.Hour), nil), article("a2", pub.Add(2*time.Hour), nil))
+	heads := []string{"Headline a0", "Headline a1", "Headline a2"}
+	h.fake.Inject("sendMessage", 7, tgfake.Timeout(true), 1)
+	h.run()
+	p, started, err := h.bot.Broadcaster().Start(context.Background(), Report{})
+	if err != nil || !started {
+		t.Fatalf("Start: got %+v, %v, %v", p, started, err)
+	}
+	update := h.fake.PostPrivate(user(5000, "en"), "/help")
+	h.waitMessages(t, 5000, 1)
+	h.waitFor(t, "a third of the broadcast", func() bool { return len(h.fake.Messages()) >= n })
+	if err := h.shutdown(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if got := h.fake.Offset(); got <= update {
+		t.Errorf("got offset %d, want the update %d acknowledged", got, update)
+	}
+	cur, err := h.store.CurrentBroadcast()
+	if err != nil {
+		t.Fatalf("CurrentBroadcast: %v", err)
+	}
+	if cur.Sending != 0 || cur.Unknown != 1 || cur.Pending == 0 {
+		t.Errorf("stopped: got %+v, want nothing sending, 1 unknown, some pending", cur)
+	}
+	if got, want := len(h.fake.Messages())-1, cur.Sent+1; got != want {
+		t.Errorf("stopped: the fake got %d broadcast messages, want %d (the sent and the unknown one)", got, want)
+	}
+
+	h.bot = NewBot(h.bot.client, h.store, h.lib, h.bot.opt)
+	h.run()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	sum, err := h.bot.Broadcaster().Wait(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sent != 3*n-1 || sum.Unknown != 1 {
+		t.Errorf("resumed: got %+v, want %d sent, 1 unknown", sum, 3*n-1)
+	}
+	checkOnce(t, received(h.fake.Messages(), heads), chats, heads)
+}

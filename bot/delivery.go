@@ -160,8 +160,12 @@ func (d *delivery) deliver(j job) {
 	for hop := 0; ; hop++ {
 		msg, err := d.sendItem(l, chat, e)
 		if !started {
-			if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-				log.Debug("bot: broadcast: not sent", slog.Any("err", err))
+			switch {
+			case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			case errors.Is(err, state.ErrConflict), errors.Is(err, state.ErrNotFound):
+				log.Debug("bot: broadcast: not sent: the chat unsubscribed or moved", slog.Any("err", err))
+			default:
+				log.Error("bot: broadcast: not sent", slog.Any("err", err))
 			}
 			return
 		}
