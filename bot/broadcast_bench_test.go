@@ -19,11 +19,17 @@ import (
 //     10,000 subscribers, an HTTP transport tuned for many connections
 //     (target ≥ 900 msgs/s);
 //   - telegram: RATE_LIMIT 28 against the fake enforcing Telegram's 30/s,
-//     300 subscribers (target ≥ 95% of 28, and no 429).
+//     300 subscribers (target ≥ 95% of 28, and no 429);
+//   - ceiling: as unlimited, but with no RATE_LIMIT to speak of: what the
+//     sending and the durable ledger allow on this machine.
 func BenchmarkBroadcast(b *testing.B) {
 	b.Run("unlimited", func(b *testing.B) {
 		benchBroadcast(b, 10000, tgfake.Options{Unlimited: true},
 			Options{RateLimit: 1000, Senders: 64, ChatSpacing: -1, GroupPerMinute: -1})
+	})
+	b.Run("ceiling", func(b *testing.B) {
+		benchBroadcast(b, 10000, tgfake.Options{Unlimited: true},
+			Options{RateLimit: 1e6, Senders: 64, ChatSpacing: -1, GroupPerMinute: -1})
 	})
 	b.Run("telegram", func(b *testing.B) {
 		benchBroadcast(b, 300, tgfake.Options{}, Options{RateLimit: 28})
