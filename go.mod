@@ -8,6 +8,7 @@ require (
 	github.com/joho/godotenv v1.5.1
 	go.etcd.io/bbolt v1.5.0
 	golang.org/x/net v0.62.0
+	golang.org/x/time v0.16.0
 )
 
 require (

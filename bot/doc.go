@@ -1,7 +1,8 @@
 // Package bot talks to Telegram: a Client over the Bot API, the polling loop
 // that feeds readers' updates to a handler, the classification of
-// Telegram's errors into what a sender does about them, and the rendering of
-// articles into Telegram messages.
+// Telegram's errors into what a sender does about them, the rendering of
+// articles into Telegram messages, the Bot that answers readers' and
+// admins' commands, and the Broadcaster that delivers the ledger's plans.
 //
 // # Basics
 //
@@ -13,6 +14,19 @@
 // ClassOf) — wait RetryAfter, deactivate a Forbidden chat, move a Migrated
 // group, try another photo, send the plain form, retry a Transient failure,
 // and never resend an UnknownOutcome.
+//
+// NewBot builds a Bot from a Client, a state.Store and a Library; Bot.Run
+// publishes the command menus, resumes an unfinished broadcast and answers
+// updates until its context ends, then lets the sends in flight finish and
+// be recorded. Bot.Broadcaster is for starting a broadcast and following
+// it from outside Telegram (Start, Wait, Progress, Announce); a process
+// without a Bot uses NewBroadcaster and Broadcaster.RunOnce.
+//
+// Every message goes through one pacer: Telegram's per-chat buckets and a
+// 429 pause are shared by readers' answers and the broadcast, while only
+// the broadcast takes from the global RATE_LIMIT, so answers never queue
+// behind it. The reader-facing strings, in Chinese and English, are all in
+// catalog.go.
 //
 // RenderCaption and RenderText turn a content.Article into the HTML of a
 // sendPhoto caption or a sendMessage text, within Telegram's limits;
@@ -31,5 +45,12 @@
 // A send that timed out, or whose connection broke after the request was
 // written, may have reached the chat; so may one that reused a kept-alive
 // connection the server had just closed. All of those are
-// ClassUnknownOutcome.
+// ClassUnknownOutcome, and the Broadcaster never sends them again.
+//
+// A broadcast records each send as Sending, durably, before the request
+// goes out: a crash costs at most the sends in flight (Options.Senders),
+// which the store turns into Unknown when it is opened again.
+//
+// RATE_LIMIT counts broadcast messages only: readers' answers and the
+// report's edits come on top, so keep it below Telegram's 30 a second.
 package bot

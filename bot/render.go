@@ -176,10 +176,7 @@ func footer(a content.Article, lang string, asHTML bool) piece {
 		parts = append(parts, src)
 	}
 	meta := strings.Join(parts, " · ")
-	link := "阅读原文"
-	if lang == LangEN {
-		link = "Read the article"
-	}
+	link := catalogFor(lang).ReadArticle
 	var p piece
 	switch {
 	case a.URL == "":

@@ -9,8 +9,8 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/newsbot/newsbot/internal/tgfake"
 	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/internal/tgfake"
 )
 
 func testArticle() content.Article {

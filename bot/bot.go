@@ -1,0 +1,259 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/newsbot/newsbot/state"
+)
+
+// Defaults of Options.
+const (
+	DefaultRateLimit         = 25 // messages a second
+	DefaultSenders           = 16
+	DefaultChatSpacing       = time.Second
+	DefaultGroupPerMinute    = 20
+	DefaultCommandsPerMinute = 6
+	DefaultReportEvery       = 5 * time.Second
+	DefaultBackoff           = time.Second
+	DefaultTries             = 3
+	DefaultGrace             = 5 * time.Second
+)
+
+// Options configure a Bot and its Broadcaster. The zero value works: every
+// field has a default.
+type Options struct {
+	// AdminIDs are the Telegram user IDs allowed the admin commands, in a
+	// private chat with the bot.
+	AdminIDs []int64
+	// MaxAge and MaxPerBroadcast select a broadcast's articles (see
+	// state.PlanOptions); MaxAge 0 is no limit, MaxPerBroadcast 0 none.
+	MaxAge          time.Duration
+	MaxPerBroadcast int
+	// RateLimit is the broadcast's messages a second (RATE_LIMIT); default
+	// DefaultRateLimit. Readers' answers and report edits are not counted:
+	// keep it below Telegram's 30/s to leave them room.
+	RateLimit float64
+	// Senders is how many sends a broadcast has in flight at most, and so
+	// what a crash can cost; default DefaultSenders.
+	Senders int
+	// ChatSpacing is the least time between two broadcast messages to one
+	// chat, and the refill period of a chat's bucket for answers; default
+	// DefaultChatSpacing (Telegram's 1 a second). Negative: none, for tests.
+	ChatSpacing time.Duration
+	// GroupPerMinute bounds the messages into one group; default
+	// DefaultGroupPerMinute. Negative: none, for tests.
+	GroupPerMinute int
+	// CommandsPerMinute is how many commands of one chat get an answer in
+	// a minute (admins are not counted); default DefaultCommandsPerMinute.
+	// Negative: no limit.
+	CommandsPerMinute int
+	// ReportEvery is how often the admin's report message is edited with
+	// the progress; default DefaultReportEvery.
+	ReportEvery time.Duration
+	// Backoff is the first wait after a send that was not delivered (a
+	// 5xx, a refused connection); it doubles for each of the Tries sends
+	// of one message. Defaults DefaultBackoff and DefaultTries.
+	Backoff time.Duration
+	Tries   int
+	// Grace is how long sends already started may take to finish and be
+	// recorded after the context of Run ends; default DefaultGrace.
+	Grace time.Duration
+	// PhotoClient downloads photos that Telegram could not fetch; default
+	// a client with a 30 s timeout.
+	PhotoClient *http.Client
+	// Logger gets the log lines; default slog.Default().
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.RateLimit <= 0 {
+		o.RateLimit = DefaultRateLimit
+	}
+	if o.Senders <= 0 {
+		o.Senders = DefaultSenders
+	}
+	if o.ChatSpacing == 0 {
+		o.ChatSpacing = DefaultChatSpacing
+	}
+	if o.ChatSpacing < 0 {
+		o.ChatSpacing = 0
+	}
+	if o.GroupPerMinute == 0 {
+		o.GroupPerMinute = DefaultGroupPerMinute
+	}
+	if o.GroupPerMinute < 0 {
+		o.GroupPerMinute = 0
+	}
+	if o.CommandsPerMinute == 0 {
+		o.CommandsPerMinute = DefaultCommandsPerMinute
+	}
+	if o.ReportEvery <= 0 {
+		o.ReportEvery = DefaultReportEvery
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = DefaultBackoff
+	}
+	if o.Tries <= 0 {
+		o.Tries = DefaultTries
+	}
+	if o.Grace <= 0 {
+		o.Grace = DefaultGrace
+	}
+	if o.PhotoClient == nil {
+		o.PhotoClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// newOutbox builds the pacing and sending shared by a Bot's lanes.
+func newOutbox(c *Client, o Options) *outbox {
+	return &outbox{
+		client:  c,
+		pace:    newPacer(o.RateLimit, o.ChatSpacing, o.GroupPerMinute),
+		photos:  newPhotoBook(o.PhotoClient),
+		log:     o.Logger,
+		backoff: o.Backoff,
+		tries:   o.Tries,
+	}
+}
+
+// A Bot answers readers' and admins' commands (PRODUCT.md, "Readers" and
+// "Admin") and runs broadcasts through its Broadcaster.
+type Bot struct {
+	client *Client
+	store  *state.Store
+	lib    *Library
+	opt    Options
+	log    *slog.Logger
+	self   string // our username, to tell our commands from other bots'
+	admins map[int64]bool
+	out    *outbox
+	limit  *throttle
+	bc     *Broadcaster
+	chats  *chatQueues
+}
+
+// NewBot returns a Bot that talks through c, keeps its subscribers and
+// ledger in store, and re-scans lib on /reload (lib may be nil: /reload
+// then fails).
+func NewBot(c *Client, store *state.Store, lib *Library, opt Options) *Bot {
+	opt = opt.withDefaults()
+	admins := make(map[int64]bool, len(opt.AdminIDs))
+	for _, id := range opt.AdminIDs {
+		admins[id] = true
+	}
+	out := newOutbox(c, opt)
+	return &Bot{
+		client: c,
+		store:  store,
+		lib:    lib,
+		opt:    opt,
+		log:    opt.Logger,
+		self:   c.Self().UserName,
+		admins: admins,
+		out:    out,
+		limit:  newThrottle(opt.CommandsPerMinute, time.Minute),
+		bc:     newBroadcaster(store, out, opt),
+		chats:  newChatQueues(),
+	}
+}
+
+// Broadcaster is the Bot's broadcaster, for starting a broadcast and
+// following it from outside Telegram (a control socket).
+func (b *Bot) Broadcaster() *Broadcaster { return b.bc }
+
+// Run publishes the command menus, resumes an unfinished broadcast, and
+// answers updates until ctx ends. Then it stops polling, acknowledges the
+// last update, lets the answers and sends already started finish and be
+// recorded (within Options.Grace) and returns.
+//
+// It returns nil after ctx ended, an *Error matching ErrUnauthorized or
+// ErrConflict when Telegram refuses to serve this bot (see Client.Poll), and
+// the broadcaster's error when it fails (see Broadcaster.Run).
+func (b *Bot) Run(ctx context.Context) error {
+	if err := b.publishMenus(ctx); errors.Is(err, ErrUnauthorized) {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg    sync.WaitGroup
+		bcErr error
+	)
+	wg.Go(func() {
+		if bcErr = b.bc.Run(ctx); bcErr != nil {
+			cancel()
+		}
+	})
+	// Answers get Grace to finish after ctx ends.
+	answerCtx, stopAnswers := graceContext(ctx, b.opt.Grace)
+	defer stopAnswers()
+	pollErr := b.client.Poll(ctx, func(_ context.Context, u tgbotapi.Update) {
+		b.dispatch(answerCtx, u)
+	})
+	cancel()
+	b.chats.wait()
+	wg.Wait()
+	if pollErr != nil {
+		return pollErr
+	}
+	return bcErr
+}
+
+// graceContext returns a context that ends grace after ctx ends.
+func graceContext(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	gctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-gctx.Done():
+		}
+		cancel()
+	})
+	return gctx, func() { stop(); cancel() }
+}
+
+// publishMenus sets the command menus: readers' commands for everyone, in
+// Chinese and in English, and the admin commands added in each admin's
+// private chat. Failures are logged; the returned error is the first one.
+func (b *Bot) publishMenus(ctx context.Context) error {
+	var first error
+	set := func(scope tgbotapi.BotCommandScope, cmds []string) {
+		for _, code := range []string{"", LangEN} {
+			lang := LangZH
+			if code != "" {
+				lang = code
+			}
+			var menu []tgbotapi.BotCommand
+			for _, c := range cmds {
+				menu = append(menu, tgbotapi.BotCommand{Command: c, Description: menuText(lang, c)})
+			}
+			_, err := b.client.Request(ctx, tgbotapi.NewSetMyCommandsWithScopeAndLanguage(scope, code, menu...))
+			if err != nil {
+				b.log.Warn("bot: setMyCommands failed", slog.String("scope", scope.Type),
+					slog.Int64("chat_id", scope.ChatID), slog.Any("err", err))
+				if first == nil {
+					first = fmt.Errorf("bot: publish menus: %w", err)
+				}
+			}
+		}
+	}
+	set(tgbotapi.NewBotCommandScopeDefault(), readerCommands())
+	for _, id := range b.opt.AdminIDs {
+		set(tgbotapi.NewBotCommandScopeChat(id), append(readerCommands(), adminCommands()...))
+	}
+	return first
+}

@@ -1,0 +1,336 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/state"
+)
+
+// pageSize is how many pending entries a delivery reads at a time.
+const pageSize = 256
+
+// A delivery sends one broadcast's pending entries: a dispatcher reads them
+// in round order and hands them to a bounded pool of senders. Every send is
+// recorded around the HTTP request: Sending, durably, right before it (a
+// refusal means the chat unsubscribed meanwhile: nothing is sent), then its
+// outcome.
+type delivery struct {
+	bc    *Broadcaster
+	id    uint64
+	rec   *recorder
+	ctx   context.Context // ends the waits: no new send starts after it
+	send  context.Context // ends the HTTP requests, Grace after ctx
+	fatal context.CancelCauseFunc
+
+	inflight atomic.Int64
+	finished chan struct{} // a send finished (buffered, best effort)
+
+	mu       sync.Mutex
+	moved    map[int64]int64 // migrated groups: old ID → new
+	articles map[uint64]content.Article
+	texts    map[uint64]string // announcements
+}
+
+// A turn orders one chat's sends: a send waits for the chat's previous one
+// to end, then for the spacing after that one's last request.
+type turn struct {
+	prev *turn
+	done chan struct{}
+	last time.Time // the last HTTP request's start; written before done closes
+}
+
+type job struct {
+	e    state.Entry
+	turn *turn
+}
+
+// run delivers the pending entries until none is left and no send is in
+// flight, or ctx ends. It returns the error that stopped the broadcast
+// (Telegram refusing the token, the store failing), else nil.
+func (d *delivery) run(ctx context.Context) error {
+	ctx, d.fatal = context.WithCancelCause(ctx)
+	defer d.fatal(nil)
+	sendCtx, stopSends := graceContext(ctx, d.bc.opt.Grace)
+	defer stopSends()
+	d.ctx, d.send = ctx, sendCtx
+
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	for range d.bc.opt.Senders {
+		wg.Go(func() {
+			for j := range jobs {
+				d.deliver(j)
+				d.inflight.Add(-1)
+				select {
+				case d.finished <- struct{}{}:
+				default:
+				}
+			}
+		})
+	}
+	err := d.dispatch(ctx, jobs)
+	close(jobs)
+	wg.Wait()
+	d.rec.close()
+	if err != nil {
+		return err
+	}
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		return cause
+	}
+	return nil
+}
+
+// dispatch hands out the pending entries in round order.
+func (d *delivery) dispatch(ctx context.Context, jobs chan<- job) error {
+	turns := make(map[int64]*turn)
+	var after *state.Entry
+	for ctx.Err() == nil {
+		page, err := d.bc.store.Pending(after, pageSize)
+		if err != nil {
+			return fmt.Errorf("bot: broadcast %d: %w", d.id, err)
+		}
+		if len(page) == 0 {
+			if d.inflight.Load() == 0 {
+				return nil
+			}
+			// A send in flight may still add entries (a migrated group's).
+			select {
+			case <-d.finished:
+			case <-ctx.Done():
+			}
+			continue
+		}
+		for _, e := range page {
+			t := &turn{prev: turns[e.Chat], done: make(chan struct{})}
+			turns[e.Chat] = t
+			d.inflight.Add(1)
+			select {
+			case jobs <- job{e: e, turn: t}:
+			case <-ctx.Done():
+				d.inflight.Add(-1)
+				return nil
+			}
+		}
+		after = &page[len(page)-1]
+	}
+	return nil
+}
+
+// deliver sends one entry and records its outcome.
+func (d *delivery) deliver(j job) {
+	t := j.turn
+	defer close(t.done)
+	if p := t.prev; p != nil {
+		select {
+		case <-p.done:
+		case <-d.ctx.Done():
+			return
+		}
+		t.last = p.last
+		if !t.last.IsZero() && !sleep(d.ctx, time.Until(t.last.Add(d.bc.opt.ChatSpacing))) {
+			return
+		}
+	}
+	e := j.e
+	chat := d.target(e.Chat)
+	log := d.bc.log.With(slog.Uint64("broadcast", d.id), slog.Int64("chat_id", chat),
+		slog.Any("item", e.Item))
+	var started bool
+	l := lane{ctx: d.ctx, send: d.send, global: true, before: func() error {
+		t.last = time.Now()
+		if started {
+			return nil
+		}
+		if err := d.rec.record(state.Change{Chat: chat, Item: e.Item, State: state.Sending}); err != nil {
+			return errNotStarted{err}
+		}
+		started = true
+		return nil
+	}}
+	for hop := 0; ; hop++ {
+		msg, err := d.sendItem(l, chat, e)
+		if !started {
+			switch {
+			case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			case errors.Is(err, state.ErrConflict), errors.Is(err, state.ErrNotFound):
+				log.Debug("bot: broadcast: not sent: the chat unsubscribed or moved", slog.Any("err", err))
+			default:
+				log.Error("bot: broadcast: not sent", slog.Any("err", err))
+			}
+			return
+		}
+		var te *Error
+		if errors.As(err, &te) && te.Class == ClassMigrated && te.MigrateTo != 0 && hop < 2 {
+			if to, ok := d.migrate(log, chat, te.MigrateTo, e.Item); ok {
+				chat = to
+				continue
+			}
+			return
+		}
+		d.finish(log, chat, e.Item, msg, err)
+		return
+	}
+}
+
+// errNotStarted is a send that never went out because its start could not
+// be recorded.
+type errNotStarted struct{ err error }
+
+func (e errNotStarted) Error() string { return "bot: send not started: " + e.err.Error() }
+func (e errNotStarted) Unwrap() error { return e.err }
+
+// sendItem sends an entry's article or announcement into chat.
+func (d *delivery) sendItem(l lane, chat int64, e state.Entry) (tgbotapi.Message, error) {
+	lang, err := d.language(chat)
+	if err != nil {
+		return tgbotapi.Message{}, err
+	}
+	if e.Item.Kind == state.AnnouncementItem {
+		text, err := d.announcement(e.Item.Seq)
+		if err != nil {
+			return tgbotapi.Message{}, err
+		}
+		return d.bc.out.announcement(l, chat, text)
+	}
+	a, err := d.article(e)
+	if err != nil {
+		return tgbotapi.Message{}, err
+	}
+	return d.bc.out.article(l, chat, a, lang)
+}
+
+// finish records a send's outcome and deactivates a chat Telegram refuses.
+func (d *delivery) finish(log *slog.Logger, chat int64, it state.Item, msg tgbotapi.Message, err error) {
+	c := state.Change{Chat: chat, Item: it}
+	var deactivate state.Status
+	var te *Error
+	switch {
+	case err == nil:
+		c.State, c.MessageID = state.Sent, msg.MessageID
+	case !errors.As(err, &te):
+		// The wait after a 429 or a failure ended: the last request was
+		// not delivered.
+		c.State, c.Reason = state.Pending, "stopped: "+err.Error()
+	default:
+		c.Reason = te.Class.String()
+		switch te.Class {
+		case ClassTransient:
+			c.State = state.Pending
+		case ClassForbidden:
+			c.State, c.Reason = state.Failed, te.Reason
+			deactivate = state.Blocked
+			if te.Reason == ReasonKicked {
+				deactivate = state.Kicked
+			}
+		case ClassChatNotFound:
+			c.State, deactivate = state.Failed, state.ChatNotFound
+		case ClassUnauthorized:
+			c.State = state.Pending
+			d.fatal(err)
+		case ClassUnknownOutcome:
+			c.State = state.Unknown
+		default:
+			c.State = state.Failed
+		}
+	}
+	if err != nil {
+		log.Info("bot: broadcast: send failed", slog.String("state", c.State.String()), slog.Any("err", err))
+	}
+	if rerr := d.rec.record(c); rerr != nil {
+		log.Error("bot: broadcast: record the outcome", slog.String("state", c.State.String()), slog.Any("err", rerr))
+	}
+	if deactivate != 0 {
+		if _, err := d.bc.store.Deactivate(chat, deactivate, time.Now()); err != nil {
+			log.Error("bot: broadcast: deactivate", slog.Any("err", err))
+		} else {
+			log.Info("bot: chat deactivated", slog.String("reason", deactivate.String()))
+		}
+	}
+}
+
+// migrate moves a group that became a supergroup, and reports whether the
+// entry being sent moved with it, still Sending, to be sent there.
+func (d *delivery) migrate(log *slog.Logger, from, to int64, it state.Item) (int64, bool) {
+	log.Info("bot: group moved to a supergroup", slog.Int64("to", to))
+	if err := d.bc.store.MoveChat(from, to); err != nil && !errors.Is(err, state.ErrNotFound) {
+		log.Error("bot: broadcast: move chat", slog.Any("err", err))
+		return 0, false
+	}
+	d.mu.Lock()
+	d.moved[from] = to
+	d.mu.Unlock()
+	e, err := d.bc.store.Entry(to, it)
+	if err != nil || e.State != state.Sending {
+		log.Warn("bot: broadcast: the moved entry is not waiting to be sent", slog.Any("err", err))
+		return 0, false
+	}
+	return to, true
+}
+
+// target is where a chat's messages go: its new ID when it moved.
+func (d *delivery) target(chat int64) int64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if to, ok := d.moved[chat]; ok {
+		return to
+	}
+	return chat
+}
+
+// language is the reply language of a subscriber.
+func (d *delivery) language(chat int64) (string, error) {
+	sub, err := d.bc.store.Subscriber(chat)
+	if err != nil {
+		return "", fmt.Errorf("bot: broadcast %d: %w", d.id, err)
+	}
+	return Lang(sub.Language), nil
+}
+
+// article is the entry's article, read once per broadcast.
+func (d *delivery) article(e state.Entry) (content.Article, error) {
+	d.mu.Lock()
+	a, ok := d.articles[e.Item.Seq]
+	d.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	sa, err := d.bc.store.Article(e.ArticleID)
+	if err != nil {
+		return a, fmt.Errorf("bot: broadcast %d: article %q: %w", d.id, e.ArticleID, err)
+	}
+	if a, err = DecodeArticle(sa); err != nil {
+		return a, err
+	}
+	d.mu.Lock()
+	d.articles[e.Item.Seq] = a
+	d.mu.Unlock()
+	return a, nil
+}
+
+// announcement is an announcement's text, read once per broadcast.
+func (d *delivery) announcement(id uint64) (string, error) {
+	d.mu.Lock()
+	text, ok := d.texts[id]
+	d.mu.Unlock()
+	if ok {
+		return text, nil
+	}
+	an, err := d.bc.store.Announcement(id)
+	if err != nil {
+		return "", fmt.Errorf("bot: broadcast %d: %w", d.id, err)
+	}
+	d.mu.Lock()
+	d.texts[id] = an.Text
+	d.mu.Unlock()
+	return an.Text, nil
+}

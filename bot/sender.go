@@ -1,0 +1,148 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/newsbot/newsbot/content"
+)
+
+// An outbox sends messages through the pacer: it waits out a 429 pause and
+// the chat's buckets, sends, and on a 429 pauses all sending and tries the
+// same message again. Transient failures (not delivered) are retried with
+// back-off a few times.
+type outbox struct {
+	client  *Client
+	pace    *pacer
+	photos  *photoBook
+	log     *slog.Logger
+	backoff time.Duration // first wait after a transient failure
+	tries   int           // sends of one message at most, 429s not counted
+}
+
+// A lane says how one message waits before it goes: ctx bounds the waits,
+// send bounds the HTTP request (it may outlive ctx by a grace period, so
+// that a request already written is answered and recorded), and global
+// says whether the broadcast's global limiter applies. before, if set, is
+// called right before every HTTP request; an error from it stops the send
+// and is returned.
+type lane struct {
+	ctx    context.Context
+	send   context.Context
+	global bool
+	before func() error
+}
+
+// readerLane is the lane of readers' answers: one context, no global
+// limiter.
+func readerLane(ctx context.Context) lane { return lane{ctx: ctx, send: ctx} }
+
+// send sends m into chat. It returns the final error: an *Error whose class
+// is not ClassRetryAfter, Transient only after the last try, the lane's
+// context error when it ended during a wait (then m was not sent by the
+// last try), or the error of the lane's before.
+func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Message, error) {
+	backoff := o.backoff
+	for try := 1; ; {
+		if err := o.pace.pause.wait(l.ctx); err != nil {
+			return tgbotapi.Message{}, err
+		}
+		if err := o.pace.waitChat(l.ctx, chat); err != nil {
+			return tgbotapi.Message{}, err
+		}
+		if l.global {
+			if err := o.pace.waitGlobal(l.ctx); err != nil {
+				return tgbotapi.Message{}, err
+			}
+		}
+		// A pause may have begun while this send waited for its tokens.
+		if err := o.pace.pause.wait(l.ctx); err != nil {
+			return tgbotapi.Message{}, err
+		}
+		if l.before != nil {
+			if err := l.before(); err != nil {
+				return tgbotapi.Message{}, err
+			}
+		}
+		msg, err := o.client.Send(l.send, m)
+		var e *Error
+		if err == nil || !errors.As(err, &e) {
+			return msg, err
+		}
+		switch e.Class {
+		case ClassRetryAfter:
+			o.log.Warn("bot: flood control: pausing all sends", slog.Int64("chat_id", chat),
+				slog.Duration("retry_after", e.RetryAfter))
+			o.pace.pause.pauseFor(e.RetryAfter)
+			continue
+		case ClassTransient:
+			if try >= o.tries || l.ctx.Err() != nil {
+				return msg, err
+			}
+			o.log.Debug("bot: send not delivered; retrying", slog.Int64("chat_id", chat),
+				slog.Any("err", err), slog.Duration("retry_in", backoff))
+			if !sleep(l.ctx, backoff) {
+				return msg, err
+			}
+			backoff *= 2
+			try++
+			continue
+		}
+		return msg, err
+	}
+}
+
+// reply sends a plain text answer and logs a failure.
+func (o *outbox) reply(ctx context.Context, chat int64, text string) (tgbotapi.Message, error) {
+	msg, err := o.send(readerLane(ctx), chat, tgbotapi.NewMessage(chat, text))
+	if err != nil && ctx.Err() == nil {
+		o.log.Warn("bot: reply failed", slog.Int64("chat_id", chat), slog.Any("err", err))
+	}
+	return msg, err
+}
+
+// article sends an article into chat in lang: with its photo when one
+// works (see photoBook), else as text; the plain form when Telegram refuses
+// the HTML. Errors are those of send.
+func (o *outbox) article(l lane, chat int64, a content.Article, lang string) (tgbotapi.Message, error) {
+	if a.Photo != nil && a.Photo.URL != "" {
+		msg, done, err := o.photos.send(l, o, chat, a, lang)
+		if done {
+			return o.plainOnBadRequest(l, chat, a, lang, msg, err)
+		}
+	}
+	msg, err := o.send(l, chat, ArticleText(chat, a, lang))
+	return o.plainOnBadRequest(l, chat, a, lang, msg, err)
+}
+
+// plainOnBadRequest sends the plain form when Telegram refused the HTML.
+func (o *outbox) plainOnBadRequest(l lane, chat int64, a content.Article, lang string, msg tgbotapi.Message, err error) (tgbotapi.Message, error) {
+	if ClassOf(err) != ClassBadRequest {
+		return msg, err
+	}
+	o.log.Error("bot: Telegram refused an article's HTML; sending the plain form",
+		slog.String("article_id", a.ID), slog.Any("err", err))
+	return o.send(l, chat, ArticlePlain(chat, a, lang))
+}
+
+// announcement sends an admin's announcement into chat: escaped HTML, or
+// the text as it is when Telegram refuses the HTML.
+func (o *outbox) announcement(l lane, chat int64, text string) (tgbotapi.Message, error) {
+	m := tgbotapi.NewMessage(chat, RenderAnnouncement(text))
+	m.ParseMode = ParseModeHTML
+	msg, err := o.send(l, chat, m)
+	if ClassOf(err) == ClassBadRequest {
+		o.log.Error("bot: Telegram refused an announcement's HTML; sending it plain", slog.Any("err", err))
+		plain := strings.TrimSpace(strings.ToValidUTF8(text, "\uFFFD"))
+		if utf16Len(plain) > TextLimit {
+			plain = cutText(plain, TextLimit, false)
+		}
+		return o.send(l, chat, tgbotapi.NewMessage(chat, plain))
+	}
+	return msg, err
+}
