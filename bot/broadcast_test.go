@@ -578,3 +578,20 @@ func TestRunStopsMidBroadcast(t *testing.T) {
 	}
 	checkOnce(t, received(h.fake.Messages(), heads), chats, heads)
 }
+
+// TestBroadcastUnreadableArticle checks that an article the bot can't
+// decode fails for each chat instead of staying pending forever.
+func TestBroadcastUnreadableArticle(t *testing.T) {
+	fo, o := fastOptions()
+	h := newHarness(t, fo, o)
+	h.subscribe(1, 2)
+	pub := time.Now().Add(-3 * time.Hour)
+	h.putArticles(article("a0", pub, nil))
+	if _, err := h.store.UpsertArticles([]state.Article{{ID: "bad", Published: pub.Add(time.Hour), Data: []byte("{")}}); err != nil {
+		t.Fatal(err)
+	}
+	h.run()
+	if sum := h.broadcast(); sum.Sent != 2 || sum.Failed != 2 || sum.Pending != 0 {
+		t.Errorf("summary: got %+v, want 2 sent, 2 failed", sum)
+	}
+}

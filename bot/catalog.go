@@ -225,3 +225,15 @@ func menuText(lang, cmd string) string {
 	}
 	return cmd
 }
+
+// ReportText is the text of a broadcast's report in lang (LangZH or
+// LangEN): its progress while it runs, its summary once Finished is set;
+// for printing a broadcast from the shell.
+func ReportText(b state.Broadcast, lang string, now time.Time) string {
+	return catalogFor(lang).report(b, now)
+}
+
+// StatsText is the answer to /stats in lang, for printing from the shell.
+func StatsText(s state.Stats, lang string, now time.Time) string {
+	return catalogFor(lang).stats(s, now)
+}

@@ -145,6 +145,15 @@ func (d *delivery) deliver(j job) {
 	chat := d.target(e.Chat)
 	log := d.bc.log.With(slog.Uint64("broadcast", d.id), slog.Int64("chat_id", chat),
 		slog.Any("item", e.Item))
+	send, err := d.prepare(e)
+	if err != nil {
+		log.Error("bot: broadcast: unreadable item", slog.Any("err", err))
+		c := state.Change{Chat: chat, Item: e.Item, State: state.Failed, Reason: "unreadable item"}
+		if err := d.rec.record(c); err != nil {
+			log.Error("bot: broadcast: record the failure", slog.Any("err", err))
+		}
+		return
+	}
 	var started bool
 	l := lane{ctx: d.ctx, send: d.send, global: true, before: func() error {
 		t.last = time.Now()
@@ -158,7 +167,7 @@ func (d *delivery) deliver(j job) {
 		return nil
 	}}
 	for hop := 0; ; hop++ {
-		msg, err := d.sendItem(l, chat, e)
+		msg, err := send(l, chat)
 		if !started {
 			switch {
 			case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
@@ -189,24 +198,30 @@ type errNotStarted struct{ err error }
 func (e errNotStarted) Error() string { return "bot: send not started: " + e.err.Error() }
 func (e errNotStarted) Unwrap() error { return e.err }
 
-// sendItem sends an entry's article or announcement into chat.
-func (d *delivery) sendItem(l lane, chat int64, e state.Entry) (tgbotapi.Message, error) {
-	lang, err := d.language(chat)
-	if err != nil {
-		return tgbotapi.Message{}, err
-	}
+// prepare reads what an entry delivers, once per broadcast, and returns
+// the function that sends it into a chat. It returns an error naming the
+// item when the item can't be read.
+func (d *delivery) prepare(e state.Entry) (func(l lane, chat int64) (tgbotapi.Message, error), error) {
 	if e.Item.Kind == state.AnnouncementItem {
 		text, err := d.announcement(e.Item.Seq)
 		if err != nil {
-			return tgbotapi.Message{}, err
+			return nil, err
 		}
-		return d.bc.out.announcement(l, chat, text)
+		return func(l lane, chat int64) (tgbotapi.Message, error) {
+			return d.bc.out.announcement(l, chat, text)
+		}, nil
 	}
 	a, err := d.article(e)
 	if err != nil {
-		return tgbotapi.Message{}, err
+		return nil, err
 	}
-	return d.bc.out.article(l, chat, a, lang)
+	return func(l lane, chat int64) (tgbotapi.Message, error) {
+		lang, err := d.language(chat)
+		if err != nil {
+			return tgbotapi.Message{}, err
+		}
+		return d.bc.out.article(l, chat, a, lang)
+	}, nil
 }
 
 // finish records a send's outcome and deactivates a chat Telegram refuses.

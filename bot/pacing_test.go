@@ -1,10 +1,14 @@
 package bot
 
 import (
+	"context"
 	"testing"
 	"time"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"golang.org/x/time/rate"
+
+	"github.com/newsbot/newsbot/internal/tgfake"
 )
 
 // TestPacerBuckets checks that a chat's buckets stay one token inside
@@ -39,5 +43,36 @@ func TestPacerBuckets(t *testing.T) {
 	}
 	if got := p.global.Limit(); got != 25 {
 		t.Errorf("got a global limit of %v, want 25", got)
+	}
+}
+
+// TestPauseStopsAllSends checks that a 429 for one chat pauses the sends
+// to every chat, readers' answers included, for retry_after, and that the
+// refused message is sent again.
+func TestPauseStopsAllSends(t *testing.T) {
+	h := newHarness(t, tgfake.Options{}, Options{})
+	h.fake.Inject("sendMessage", 1, tgfake.TooMany(1), 1)
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.bot.out.send(lane{ctx: context.Background(), send: context.Background(), global: true},
+			1, tgbotapi.NewMessage(1, "broadcast"))
+		done <- err
+	}()
+	h.waitFor(t, "the 429", func() bool { return h.fake.TooManyRequests() == 1 })
+	if _, err := h.bot.out.reply(context.Background(), 2, "answer"); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, chat := range []int64{1, 2} {
+		msgs := h.fake.MessagesTo(chat)
+		if len(msgs) != 1 {
+			t.Fatalf("chat %d: got %d messages, want 1", chat, len(msgs))
+		}
+		if waited := msgs[0].Time.Sub(start); waited < time.Second {
+			t.Errorf("chat %d: sent %v after the first try, want after the 1s pause", chat, waited)
+		}
 	}
 }

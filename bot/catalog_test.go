@@ -1,0 +1,39 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsbot/newsbot/state"
+)
+
+func TestReportAndStatsText(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
+	running := state.Broadcast{ID: 3, Started: t0, Chats: 10, Pending: 4, Sending: 1, Sent: 3, Failed: 1, Deactivated: 1, Unknown: 1}
+	done := running
+	done.Finished, done.Pending, done.Sending = t0.Add(90*time.Second), 0, 0
+	tests := []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"running en", ReportText(running, LangEN, t0.Add(5*time.Second)),
+			"Broadcast #3 to 10 chats: running for 5s\nsent 3, failed 1, deactivated 1, pending 5, unknown 1"},
+		{"done zh", ReportText(done, LangZH, t0),
+			"第 3 次推送，共 10 个聊天：完成，用时 1m30s\n已发送 3，失败 1，已停用 1，待发 0，结果未知 1"},
+		{"stats en", StatsText(state.Stats{
+			Subscribers: map[state.Status]int{state.Active: 5, state.Blocked: 2},
+			Articles:    7,
+			Deliveries:  map[state.EntryState]int{state.Sent: 9, state.Unknown: 1},
+		}, LangEN, t0), "Subscribers: active 5, blocked 2\nArticles: 7\nDeliveries: sent 9, unknown 1\nAnnouncements waiting: 0\nLast broadcast: none"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+	if !strings.Contains(StatsText(state.Stats{LastBroadcast: &done}, LangZH, t0), "上次推送：第 3 次推送") {
+		t.Errorf("stats: the last broadcast is missing")
+	}
+}
