@@ -127,12 +127,21 @@ func (s *Store) Pending(after *Entry, limit int) ([]Entry, error) {
 }
 
 // CurrentBroadcast returns the unfinished broadcast with its counts, or
-// ErrNotFound when none is.
+// ErrNotFound when none is. A broadcast whose plan PlanBroadcast is still
+// writing is not current yet.
 func (s *Store) CurrentBroadcast() (Broadcast, error) {
+	return s.currentBroadcast(false)
+}
+
+// currentBroadcast is CurrentBroadcast; a broadcast whose plan is still being
+// written counts only with planning set. Until its plan is complete it has
+// nothing to deliver, and finishing it would drop the rest of its plan.
+func (s *Store) currentBroadcast(planning bool) (Broadcast, error) {
 	var b Broadcast
 	err := s.db.View(func(tx *bbolt.Tx) error {
-		id := getUint64(tx.Bucket(bucketMeta).Get(keyCurrent))
-		if id == 0 {
+		meta := tx.Bucket(bucketMeta)
+		id := getUint64(meta.Get(keyCurrent))
+		if id == 0 || (!planning && meta.Get(keyPlanning) != nil) {
 			return ErrNotFound
 		}
 		var err error
@@ -159,6 +168,9 @@ func (s *Store) FinishBroadcast(id uint64, now time.Time) (Broadcast, error) {
 		if l.cur.ID != id {
 			b, err = getBroadcast(tx, id)
 			return err
+		}
+		if tx.Bucket(bucketMeta).Get(keyPlanning) != nil {
+			return fmt.Errorf("broadcast %d is still being planned: %w", id, ErrConflict)
 		}
 		for _, q := range queuedEntries(l.queue, Sending) {
 			e, err := decodeEntry(q.key, l.deliveries.Get(q.key))

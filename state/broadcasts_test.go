@@ -541,3 +541,49 @@ func TestBroadcastCountsDeactivationsAndSkips(t *testing.T) {
 		t.Errorf("got %v, want ErrNotFound", err)
 	}
 }
+
+// A broadcast becomes current only once its whole plan is written: a
+// broadcaster that resumed a half-written plan would find too little to send
+// and finish it, dropping the rest.
+func TestPlanInProgressIsNotCurrent(t *testing.T) {
+	s := newTestStore(t) // plans a few subscribers per transaction
+	var chats []int64
+	for c := int64(1); c <= 300; c++ {
+		chats = append(chats, c)
+	}
+	mustSubscribe(t, s, chats...)
+	if _, err := s.UpsertArticles([]Article{
+		{ID: "a", Published: time.Now().Add(-time.Hour), Data: []byte("a")},
+		{ID: "b", Published: time.Now(), Data: []byte("b")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	stop := make(chan struct{})
+	seen := make(chan Broadcast, 1)
+	go func() {
+		defer close(seen)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if b, err := s.CurrentBroadcast(); err == nil {
+				seen <- b
+				return
+			}
+		}
+	}()
+	b, err := s.PlanBroadcast(time.Now(), PlanOptions{})
+	close(stop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Pending != 600 {
+		t.Fatalf("plan: got %d pending, want 600", b.Pending)
+	}
+	if got, ok := <-seen; ok && got.Pending != b.Pending {
+		t.Errorf("CurrentBroadcast during planning: got %d pending, want none or the whole plan's %d", got.Pending, b.Pending)
+	}
+}

@@ -61,7 +61,7 @@ const defaultPlanChunk = 10_000
 // after their watermarks, not with the number of articles stored.
 func (s *Store) PlanBroadcast(now time.Time, opt PlanOptions) (Broadcast, error) {
 	if !s.planning.TryLock() {
-		b, _ := s.CurrentBroadcast()
+		b, _ := s.currentBroadcast(true)
 		return b, fmt.Errorf("state: plan broadcast: %w", ErrBroadcastRunning)
 	}
 	defer s.planning.Unlock()

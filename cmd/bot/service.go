@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/newsbot/newsbot/bot"
+	"github.com/newsbot/newsbot/state"
+)
+
+// foldEvery is how often the ledger is folded by RETENTION.
+const foldEvery = time.Hour
+
+// A service is the running bot: the database, the seeds library, the
+// Telegram side, and the housekeeping around them.
+type service struct {
+	cfg   *config
+	log   *slog.Logger
+	store *state.Store
+	lib   *bot.Library
+	bot   *bot.Bot
+}
+
+func runService(ctx context.Context, args []string, env *environ) error {
+	fs := newFlagSet(env, "run", "",
+		"Runs the bot: ingests SEEDS_DIR, answers readers and admins in Telegram and\n"+
+			"broadcasts, until SIGINT or SIGTERM. Settings come from the environment and .env.")
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	cfg, err := loadConfig(env.getenv, true)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, env.stderr)
+
+	store, err := state.Open(cfg.DBPath)
+	if errors.Is(err, state.ErrLocked) {
+		return fmt.Errorf("another instance of the bot is running: %w", err)
+	}
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	svc := &service{cfg: cfg, log: log, store: store, lib: bot.NewLibrary(cfg.SeedsDir, store)}
+	svc.scan(ctx, "start")
+
+	client, err := bot.New(ctx, bot.Config{Token: cfg.Token, APIEndpoint: cfg.Endpoint, Logger: log})
+	if err != nil {
+		return err
+	}
+	svc.bot = bot.NewBot(client, store, svc.lib, botOptions(cfg, log))
+	svc.logStart(client.Self().UserName)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ctlDone, err := serveControl(ctx, socketPath(cfg.DBPath), &storeOps{store: store, library: svc.lib, broadcast: svc.broadcast}, log)
+	if err != nil {
+		return err
+	}
+	// SIGHUP is caught from here on: its default would end the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	var wg sync.WaitGroup
+	wg.Go(func() { svc.housekeeping(ctx, hup) })
+
+	err = svc.bot.Run(ctx)
+	cancel()
+	wg.Wait()
+	<-ctlDone
+	if err != nil {
+		return err
+	}
+	log.Info("bot stopped")
+	return nil
+}
+
+// logStart writes the start-up summary: never the token, only the
+// endpoint's host.
+func (s *service) logStart(username string) {
+	attrs := []any{slog.String("username", username), slog.String("endpoint", endpointHost(s.cfg.Endpoint))}
+	if st, err := s.store.Stats(); err == nil {
+		attrs = append(attrs, slog.Int("articles", st.Articles), slog.Int("subscribers", st.Subscribers[state.Active]))
+		if b := st.LastBroadcast; b != nil && b.Finished.IsZero() {
+			attrs = append(attrs, slog.Uint64("resuming_broadcast", b.ID))
+		}
+	}
+	s.log.Info("bot started", attrs...)
+}
+
+func endpointHost(endpoint string) string {
+	if u, err := url.Parse(endpoint); err == nil {
+		return u.Host
+	}
+	return "?"
+}
+
+// scan re-reads the seeds folder and logs what it found. why says what
+// asked for it.
+func (s *service) scan(ctx context.Context, why string) (bot.ScanResult, bool) {
+	res, err := s.lib.Scan(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("seeds scan failed", slog.String("trigger", why), slog.Any("err", err))
+		}
+		return res, false
+	}
+	for _, err := range res.Refused {
+		s.log.Warn("seed file refused", slog.Any("err", err))
+	}
+	level := slog.LevelDebug
+	if res.Added+res.Changed > 0 || why != "timer" {
+		level = slog.LevelInfo
+	}
+	s.log.Log(ctx, level, "seeds scanned", slog.String("trigger", why), slog.Int("files", res.Files),
+		slog.Int("added", res.Added), slog.Int("changed", res.Changed), slog.Int("refused", len(res.Refused)))
+	return res, true
+}
+
+// housekeeping re-scans the seeds folder every SCAN_INTERVAL and on SIGHUP,
+// broadcasts every BROADCAST_INTERVAL when new articles arrived, and folds
+// the ledger by RETENTION, until ctx ends.
+func (s *service) housekeeping(ctx context.Context, hup <-chan os.Signal) {
+	scanTick := ticker(s.cfg.ScanInterval)
+	broadcastTick := ticker(s.cfg.BroadcastInterval)
+	foldTick := ticker(foldEvery)
+	if s.cfg.Retention > 0 {
+		s.fold()
+	} else {
+		foldTick = nil
+	}
+	// lastSeq is the newest article when the last automatic broadcast
+	// started; the first tick broadcasts whatever is due.
+	var lastSeq uint64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			s.scan(ctx, "SIGHUP")
+		case <-scanTick:
+			s.scan(ctx, "timer")
+		case <-broadcastTick:
+			seq, err := s.newestSeqAfter(lastSeq)
+			if err != nil || seq == lastSeq {
+				continue
+			}
+			lastSeq = seq
+			if _, err := s.broadcast(ctx, false); err != nil {
+				s.log.Error("automatic broadcast failed", slog.Any("err", err))
+			}
+		case <-foldTick:
+			s.fold()
+		}
+	}
+}
+
+// newestSeqAfter is the ingestion sequence of the newest article ingested
+// after seq, or seq when there is none. It reads only those articles.
+func (s *service) newestSeqAfter(seq uint64) (uint64, error) {
+	for {
+		page, err := s.store.ArticlesAfter(seq, 1000)
+		if err != nil || len(page) == 0 {
+			return seq, err
+		}
+		seq = page[len(page)-1].Seq
+	}
+}
+
+func (s *service) fold() {
+	n, err := s.store.Fold(time.Now(), s.cfg.Retention)
+	if err != nil {
+		s.log.Error("ledger fold failed", slog.Any("err", err))
+		return
+	}
+	if n > 0 {
+		s.log.Info("ledger folded", slog.Int("entries", n), slog.Duration("retention", s.cfg.Retention))
+	}
+}
+
+// broadcast starts a broadcast, or reports the running one; with wait, it
+// returns when that broadcast has finished.
+func (s *service) broadcast(ctx context.Context, wait bool) (broadcastReport, error) {
+	bc := s.bot.Broadcaster()
+	b, started, err := bc.Start(ctx, bot.Report{})
+	if err != nil {
+		return broadcastReport{}, err
+	}
+	if wait && b.Finished.IsZero() {
+		if b, err = bc.Wait(ctx, b.ID); err != nil {
+			return broadcastReport{}, err
+		}
+	}
+	return broadcastReport{Started: started, Broadcast: b}, nil
+}
+
+// botOptions are the bot's settings of the configuration.
+func botOptions(cfg *config, log *slog.Logger) bot.Options {
+	return bot.Options{
+		AdminIDs:        cfg.AdminIDs,
+		MaxAge:          cfg.MaxAge,
+		MaxPerBroadcast: cfg.MaxPerBroadcast,
+		RateLimit:       cfg.RateLimit,
+		Logger:          log,
+	}
+}
+
+// ticker ticks every d; a nil channel, which never ticks, when d is 0.
+func ticker(d time.Duration) <-chan time.Time {
+	if d <= 0 {
+		return nil
+	}
+	return time.NewTicker(d).C
+}
