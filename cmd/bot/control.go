@@ -21,7 +21,8 @@ import (
 // beside the database, readable and writable by its owner only:
 //
 //	POST /ingest     rescan the seeds folder; answers an ingestReport
-//	POST /broadcast  start a broadcast (or report the running one); answers a broadcastReport
+//	POST /broadcast  start a broadcast (or report the running one); answers a broadcastReport,
+//	                 with ?wait=1 once it has finished
 //	GET  /stats      answers a statsReport
 //	GET  /backup     answers the database file, with the trailer Backup-Error
 //	                 set when the copy failed part way
@@ -35,7 +36,9 @@ func socketPath(dbPath string) string { return dbPath + ".sock" }
 // them or they do them on a database of their own.
 type ops interface {
 	Ingest(ctx context.Context) (ingestReport, error)
-	Broadcast(ctx context.Context) (broadcastReport, error)
+	// Broadcast starts a broadcast, or reports the running one; with wait
+	// it returns once that broadcast has finished.
+	Broadcast(ctx context.Context, wait bool) (broadcastReport, error)
 	Stats(ctx context.Context) (statsReport, error)
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 }
@@ -61,7 +64,7 @@ func serveControl(ctx context.Context, path string, o ops, log *slog.Logger) (do
 		answer(w, log, "ingest", v, err)
 	})
 	mux.HandleFunc("POST /broadcast", func(w http.ResponseWriter, r *http.Request) {
-		v, err := o.Broadcast(r.Context())
+		v, err := o.Broadcast(r.Context(), r.URL.Query().Get("wait") != "")
 		answer(w, log, "broadcast", v, err)
 	})
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {
@@ -160,8 +163,12 @@ func (c *controlClient) Ingest(ctx context.Context) (ingestReport, error) {
 	return callJSON[ingestReport](ctx, c, http.MethodPost, "/ingest")
 }
 
-func (c *controlClient) Broadcast(ctx context.Context) (broadcastReport, error) {
-	return callJSON[broadcastReport](ctx, c, http.MethodPost, "/broadcast")
+func (c *controlClient) Broadcast(ctx context.Context, wait bool) (broadcastReport, error) {
+	path := "/broadcast"
+	if wait {
+		path += "?wait=1"
+	}
+	return callJSON[broadcastReport](ctx, c, http.MethodPost, path)
 }
 
 func (c *controlClient) Stats(ctx context.Context) (statsReport, error) {

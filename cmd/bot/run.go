@@ -31,6 +31,7 @@ func commands() []command {
 	return []command{
 		{"run", "run the bot: poll Telegram and deliver articles (the default)", runService},
 		{"preview", "show the summaries readers will get from seed files, offline", runPreview},
+		{"broadcast", "deliver every due article to every active subscriber", runBroadcast},
 		{"ingest", "read new and changed seed files into the database", runIngest},
 		{"stats", "show subscribers, articles, deliveries and the last broadcast", runStats},
 		{"backup", "write a consistent copy of the database to a file", runBackup},
@@ -92,12 +93,4 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 		return false, errUsage
 	}
 	return false, nil
-}
-
-func runService(ctx context.Context, args []string, env *environ) error {
-	fs := newFlagSet(env, "run", "", "Runs the bot until SIGINT or SIGTERM.")
-	if help, err := parseFlags(fs, args); help || err != nil {
-		return err
-	}
-	return errors.New("the Telegram service is not built yet; \"bot preview\" shows what readers will get")
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -25,7 +26,7 @@ import (
 type storeOps struct {
 	store     *state.Store
 	library   *bot.Library
-	broadcast func(ctx context.Context) (broadcastReport, error)
+	broadcast func(ctx context.Context, wait bool) (broadcastReport, error)
 }
 
 func (o *storeOps) Ingest(ctx context.Context) (ingestReport, error) {
@@ -36,11 +37,8 @@ func (o *storeOps) Ingest(ctx context.Context) (ingestReport, error) {
 	return newIngestReport(res), nil
 }
 
-func (o *storeOps) Broadcast(ctx context.Context) (broadcastReport, error) {
-	if o.broadcast == nil {
-		return broadcastReport{}, errors.New("broadcasting is not available here")
-	}
-	return o.broadcast(ctx)
+func (o *storeOps) Broadcast(ctx context.Context, wait bool) (broadcastReport, error) {
+	return o.broadcast(ctx, wait)
 }
 
 func (o *storeOps) Stats(context.Context) (statsReport, error) {
@@ -57,7 +55,7 @@ func (o *storeOps) Backup(_ context.Context, w io.Writer) (int64, error) {
 
 // openOps reaches the running service, or else opens the database. The
 // returned function releases what was opened.
-func openOps(ctx context.Context, cfg *config) (ops, func(), error) {
+func openOps(ctx context.Context, cfg *config, log *slog.Logger) (ops, func(), error) {
 	sock := socketPath(cfg.DBPath)
 	if c, err := dialControl(ctx, sock); err == nil {
 		return c, func() {}, nil
@@ -70,7 +68,28 @@ func openOps(ctx context.Context, cfg *config) (ops, func(), error) {
 		return nil, nil, err
 	}
 	o := &storeOps{store: store, library: bot.NewLibrary(cfg.SeedsDir, store)}
+	o.broadcast = func(ctx context.Context, _ bool) (broadcastReport, error) {
+		return broadcastHere(ctx, cfg, store, log)
+	}
 	return o, func() { store.Close() }, nil
+}
+
+// broadcastHere delivers a broadcast from this process, for "bot broadcast"
+// when no service runs: it resumes the unfinished one or plans a new one,
+// and returns when it has finished. Readers' commands wait for the service.
+func broadcastHere(ctx context.Context, cfg *config, store *state.Store, log *slog.Logger) (broadcastReport, error) {
+	if cfg.Token == "" {
+		return broadcastReport{}, errNoToken
+	}
+	client, err := bot.New(ctx, bot.Config{Token: cfg.Token, APIEndpoint: cfg.Endpoint, Logger: log})
+	if err != nil {
+		return broadcastReport{}, err
+	}
+	b, err := bot.NewBroadcaster(client, store, botOptions(cfg, log)).RunOnce(ctx)
+	if err != nil {
+		return broadcastReport{}, err
+	}
+	return broadcastReport{Started: true, Broadcast: b}, nil
 }
 
 // shellCommand runs do with the ops of the configuration: the running
@@ -80,7 +99,7 @@ func shellCommand(ctx context.Context, env *environ, do func(ops) error) error {
 	if err != nil {
 		return err
 	}
-	o, release, err := openOps(ctx, cfg)
+	o, release, err := openOps(ctx, cfg, newLogger(cfg, env.stderr))
 	if err != nil {
 		return err
 	}
@@ -102,6 +121,35 @@ func runIngest(ctx context.Context, args []string, env *environ) error {
 			r.Files, r.Read, r.Added, r.Changed, r.Unchanged, len(r.Refused))
 		for _, why := range r.Refused {
 			fmt.Fprintf(env.stderr, "refused: %s\n", why)
+		}
+		return nil
+	})
+}
+
+func runBroadcast(ctx context.Context, args []string, env *environ) error {
+	fs := newFlagSet(env, "broadcast", "[-wait]",
+		"Delivers every due article to every active subscriber. A running service does it in\n"+
+			"the background (-wait waits for the summary); without one, this command does it\n"+
+			"and returns when it has finished.")
+	wait := fs.Bool("wait", false, "wait for the running service's broadcast to finish")
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	return shellCommand(ctx, env, func(o ops) error {
+		r, err := o.Broadcast(ctx, *wait)
+		if err != nil {
+			return fmt.Errorf("broadcast: %w", err)
+		}
+		b := r.Broadcast
+		switch {
+		case !b.Finished.IsZero() && b.Chats == 0:
+			fmt.Fprintln(env.stdout, "broadcast: nothing is due")
+		case !b.Finished.IsZero():
+			fmt.Fprintf(env.stdout, "broadcast #%d finished: %s\n", b.ID, formatBroadcast(b))
+		case r.Started:
+			fmt.Fprintf(env.stdout, "broadcast #%d started: %s\n", b.ID, formatBroadcast(b))
+		default:
+			fmt.Fprintf(env.stdout, "broadcast #%d is already running: %s\n", b.ID, formatBroadcast(b))
 		}
 		return nil
 	})
