@@ -23,7 +23,7 @@ import (
 //	POST /ingest     rescan the seeds folder; answers an ingestReport
 //	POST /broadcast  start a broadcast (or report the running one); answers a broadcastReport,
 //	                 with ?wait=1 once it has finished
-//	GET  /stats      answers a statsReport
+//	GET  /stats      answers the state.Stats
 //	GET  /backup     answers the database file, with the trailer Backup-Error
 //	                 set when the copy failed part way
 //
@@ -39,7 +39,7 @@ type ops interface {
 	// Broadcast starts a broadcast, or reports the running one; with wait
 	// it returns once that broadcast has finished.
 	Broadcast(ctx context.Context, wait bool) (broadcastReport, error)
-	Stats(ctx context.Context) (statsReport, error)
+	Stats(ctx context.Context) (state.Stats, error)
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 }
 
@@ -171,8 +171,8 @@ func (c *controlClient) Broadcast(ctx context.Context, wait bool) (broadcastRepo
 	return callJSON[broadcastReport](ctx, c, http.MethodPost, path)
 }
 
-func (c *controlClient) Stats(ctx context.Context) (statsReport, error) {
-	return callJSON[statsReport](ctx, c, http.MethodGet, "/stats")
+func (c *controlClient) Stats(ctx context.Context) (state.Stats, error) {
+	return callJSON[state.Stats](ctx, c, http.MethodGet, "/stats")
 }
 
 func (c *controlClient) Backup(ctx context.Context, w io.Writer) (int64, error) {
@@ -217,7 +217,7 @@ func newIngestReport(r bot.ScanResult) ingestReport {
 	return rep
 }
 
-// statsReport is state.Stats with names for its keys.
+// statsReport is state.Stats with names for its keys, for "stats -json".
 type statsReport struct {
 	Subscribers   map[string]int   `json:"subscribers"`
 	Articles      int              `json:"articles"`

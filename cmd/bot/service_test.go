@@ -112,12 +112,12 @@ func TestServiceAnswersReadersAndShellCommands(t *testing.T) {
 	}
 
 	stdout, _, err := runCmd(t, rs.vars, "stats")
-	if err != nil || !strings.Contains(stdout, "subscribers:   1 active") || !strings.Contains(stdout, "articles:      1") {
+	if err != nil || !strings.Contains(stdout, "active 1") || !strings.Contains(stdout, "Articles: 1") {
 		t.Errorf("stats through the service: got %q, %v", stdout, err)
 	}
 	// The article went out as /start's answer, so nothing is due.
 	stdout, _, err = runCmd(t, rs.vars, "broadcast", "-wait")
-	if err != nil || !strings.Contains(stdout, "nothing is due") {
+	if err != nil || !strings.Contains(stdout, "Nothing is due") {
 		t.Errorf("broadcast: got %q, %v; want nothing due", stdout, err)
 	}
 
@@ -128,7 +128,7 @@ func TestServiceAnswersReadersAndShellCommands(t *testing.T) {
 	}
 	waitFor(t, "the SIGHUP rescan", func() bool { return strings.Contains(rs.log.String(), "trigger=SIGHUP") })
 	stdout, _, err = runCmd(t, rs.vars, "broadcast", "-wait")
-	if err != nil || !strings.Contains(stdout, "finished") || !strings.Contains(stdout, "1 sent") {
+	if err != nil || !strings.Contains(stdout, "done in") || !strings.Contains(stdout, "sent 1,") {
 		t.Errorf("broadcast -wait: got %q, %v; want 1 sent", stdout, err)
 	}
 	if n := len(rs.fake.MessagesTo(reader.ID)); n != 3 {

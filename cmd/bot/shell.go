@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/newsbot/newsbot/bot"
@@ -41,12 +39,8 @@ func (o *storeOps) Broadcast(ctx context.Context, wait bool) (broadcastReport, e
 	return o.broadcast(ctx, wait)
 }
 
-func (o *storeOps) Stats(context.Context) (statsReport, error) {
-	st, err := o.store.Stats()
-	if err != nil {
-		return statsReport{}, err
-	}
-	return newStatsReport(st), nil
+func (o *storeOps) Stats(context.Context) (state.Stats, error) {
+	return o.store.Stats()
 }
 
 func (o *storeOps) Backup(_ context.Context, w io.Writer) (int64, error) {
@@ -143,14 +137,12 @@ func runBroadcast(ctx context.Context, args []string, env *environ) error {
 		b := r.Broadcast
 		switch {
 		case !b.Finished.IsZero() && b.Chats == 0:
-			fmt.Fprintln(env.stdout, "broadcast: nothing is due")
-		case !b.Finished.IsZero():
-			fmt.Fprintf(env.stdout, "broadcast #%d finished: %s\n", b.ID, formatBroadcast(b))
-		case r.Started:
-			fmt.Fprintf(env.stdout, "broadcast #%d started: %s\n", b.ID, formatBroadcast(b))
-		default:
-			fmt.Fprintf(env.stdout, "broadcast #%d is already running: %s\n", b.ID, formatBroadcast(b))
+			fmt.Fprintln(env.stdout, "Nothing is due.")
+			return nil
+		case b.Finished.IsZero() && !r.Started:
+			fmt.Fprintln(env.stdout, "A broadcast is already running.")
 		}
+		fmt.Fprintln(env.stdout, bot.ReportText(b, bot.LangEN, time.Now()))
 		return nil
 	})
 }
@@ -162,16 +154,16 @@ func runStats(ctx context.Context, args []string, env *environ) error {
 		return err
 	}
 	return shellCommand(ctx, env, func(o ops) error {
-		r, err := o.Stats(ctx)
+		st, err := o.Stats(ctx)
 		if err != nil {
 			return fmt.Errorf("stats: %w", err)
 		}
 		if *asJSON {
 			enc := json.NewEncoder(env.stdout)
 			enc.SetIndent("", "  ")
-			return enc.Encode(r)
+			return enc.Encode(newStatsReport(st))
 		}
-		_, err = io.WriteString(env.stdout, formatStats(r))
+		_, err = fmt.Fprintln(env.stdout, bot.StatsText(st, bot.LangEN, time.Now()))
 		return err
 	})
 }
@@ -218,46 +210,4 @@ func writeFileAtomic(path string, write func(io.Writer) (int64, error)) (int64, 
 		return n, err
 	}
 	return n, nil
-}
-
-// formatStats is the text of "bot stats".
-func formatStats(r statsReport) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "subscribers:   %d active", r.Subscribers[state.Active.String()])
-	var inactive []string
-	for name, n := range r.Subscribers {
-		if name != state.Active.String() && n > 0 {
-			inactive = append(inactive, fmt.Sprintf("%d %s", n, name))
-		}
-	}
-	sort.Strings(inactive)
-	if len(inactive) > 0 {
-		fmt.Fprintf(&b, "; inactive: %s", strings.Join(inactive, ", "))
-	}
-	fmt.Fprintf(&b, "\narticles:      %d\ndeliveries:   ", r.Articles)
-	for s := state.Pending; s <= state.Unknown; s++ {
-		fmt.Fprintf(&b, " %s %d", s, r.Deliveries[s.String()])
-		if s != state.Unknown {
-			b.WriteByte(',')
-		}
-	}
-	fmt.Fprintf(&b, "\nannouncements: %d queued\n", r.Announcements)
-	if bc := r.LastBroadcast; bc != nil {
-		fmt.Fprintf(&b, "last broadcast #%d: %s\n", bc.ID, formatBroadcast(*bc))
-	} else {
-		b.WriteString("last broadcast: none yet\n")
-	}
-	return b.String()
-}
-
-// formatBroadcast is one line on a broadcast: its counts and times.
-func formatBroadcast(bc state.Broadcast) string {
-	when := "started " + bc.Started.UTC().Format(time.DateTime) + " UTC"
-	if bc.Finished.IsZero() {
-		when += ", running"
-	} else {
-		when += fmt.Sprintf(", took %s", bc.Finished.Sub(bc.Started).Round(time.Second))
-	}
-	return fmt.Sprintf("%s; %d chats: %d sent, %d failed, %d deactivated, %d pending, %d unknown, %d skipped",
-		when, bc.Chats, bc.Sent, bc.Failed, bc.Deactivated, bc.Pending, bc.Unknown, bc.Skipped)
 }

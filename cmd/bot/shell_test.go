@@ -33,12 +33,12 @@ func checkShellCommands(t *testing.T, vars map[string]string) {
 		t.Errorf("ingest: got %q, %v; want 1 added", stdout, err)
 	}
 	stdout, _, err = runCmd(t, vars, "stats")
-	if err != nil || !strings.Contains(stdout, "articles:      1\n") || !strings.Contains(stdout, "last broadcast: none yet") {
+	if err != nil || !strings.Contains(stdout, "Articles: 1\n") {
 		t.Errorf("stats: got %q, %v; want 1 article", stdout, err)
 	}
 	stdout, _, err = runCmd(t, vars, "stats", "-json")
 	var r statsReport
-	if err != nil || json.Unmarshal([]byte(stdout), &r) != nil || r.Articles != 1 {
+	if err != nil || json.Unmarshal([]byte(stdout), &r) != nil || r.Articles != 1 || r.Subscribers["active"] != 0 {
 		t.Errorf("stats -json: got %q, %v; want JSON with 1 article", stdout, err)
 	}
 
