@@ -108,7 +108,7 @@ func (bc *Broadcaster) Run(ctx context.Context) error {
 			r := bc.next
 			bc.next = Report{}
 			bc.mu.Unlock()
-			if _, _, err := bc.Start(ctx, r); err != nil {
+			if _, _, err := bc.start(ctx, r, true); err != nil {
 				return err
 			}
 			continue
@@ -151,7 +151,17 @@ func (bc *Broadcaster) RunOnce(ctx context.Context) (state.Broadcast, error) {
 // with Finished set and false when there was nothing to send. It returns
 // the store's error when planning fails.
 func (bc *Broadcaster) Start(ctx context.Context, r Report) (state.Broadcast, bool, error) {
-	p, err := bc.store.PlanBroadcast(time.Now(), state.PlanOptions{MaxAge: bc.opt.MaxAge, MaxPerBroadcast: bc.opt.MaxPerBroadcast})
+	return bc.start(ctx, r, false)
+}
+
+// start is Start; with announcementsOnly the plan holds the queued
+// announcements (and the entries left pending) but no articles.
+func (bc *Broadcaster) start(ctx context.Context, r Report, announcementsOnly bool) (state.Broadcast, bool, error) {
+	p, err := bc.store.PlanBroadcast(time.Now(), state.PlanOptions{
+		MaxAge:            bc.opt.MaxAge,
+		MaxPerBroadcast:   bc.opt.MaxPerBroadcast,
+		AnnouncementsOnly: announcementsOnly,
+	})
 	switch {
 	case errors.Is(err, state.ErrBroadcastRunning):
 		return p, false, nil
@@ -197,7 +207,7 @@ func (bc *Broadcaster) Announce(ctx context.Context, text string, r Report) (sta
 	if _, err := bc.store.QueueAnnouncement(text, time.Now()); err != nil {
 		return state.Broadcast{}, false, fmt.Errorf("bot: announce: %w", err)
 	}
-	p, started, err := bc.Start(ctx, r)
+	p, started, err := bc.start(ctx, r, true)
 	if err == nil && !started && p.Finished.IsZero() {
 		bc.mu.Lock()
 		bc.next = r

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -189,6 +190,35 @@ func TestAdminCommands(t *testing.T) {
 	}
 	if got, want := m[first+3].Visible, "Broadcast #3 to 1 chats: done"; !contains(got, want) || !contains(got, "sent 1") {
 		t.Errorf("announcement's summary: got %q, want %q and sent 1", got, want)
+	}
+}
+
+// An announcement goes out alone: the articles due stay due for the next
+// /broadcast.
+func TestAnnounceSendsOnlyTheAnnouncement(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, tgfake.Options{}, Options{}).run()
+	reader := user(9002, "en")
+	h.fake.PostPrivate(reader, "/subscribe")
+	h.waitMessages(t, reader.ID, 1)
+	h.addArticles("due", 1, recent())
+
+	h.fake.PostPrivate(user(adminID, "en"), "/announce Maintenance tonight")
+	if got := h.waitMessages(t, reader.ID, 2)[1].Visible; got != "Maintenance tonight" {
+		t.Errorf("announcement: got %q, want the announcement alone", got)
+	}
+	h.waitFor(t, "the announcement's broadcast to finish", func() bool {
+		_, err := h.store.CurrentBroadcast()
+		return errors.Is(err, state.ErrNotFound)
+	})
+	h.fake.PostPrivate(user(adminID, "en"), "/broadcast")
+	msgs := h.waitMessages(t, reader.ID, 3)
+	if got := msgs[2].Visible; !contains(got, "due headline 0") {
+		t.Errorf("after the announcement: got %q, want the due article delivered by /broadcast", got)
+	}
+	h.settle()
+	if n := len(h.fake.MessagesTo(reader.ID)); n != 3 {
+		t.Errorf("reader got %d messages, want 3", n)
 	}
 }
 
