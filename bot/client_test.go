@@ -146,7 +146,7 @@ func TestNewConfigErrors(t *testing.T) {
 
 func TestEndpointFormat(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"", "https://api.telegram.org/bot%s/%s"},
+		{"", DefaultAPIEndpoint + "/bot%s/%s"},
 		{"http://127.0.0.1:8081", "http://127.0.0.1:8081/bot%s/%s"},
 		{"http://127.0.0.1:8081/", "http://127.0.0.1:8081/bot%s/%s"},
 		{"https://proxy.example/tg%20api", "https://proxy.example/tg%%20api/bot%s/%s"},

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+
+	"github.com/newsbot/newsbot/bot"
 )
 
 // config is the bot's configuration, read once from the environment.
@@ -34,7 +36,7 @@ type config struct {
 var defaults = map[string]string{
 	"SEEDS_DIR":             "./seeds",
 	"DB_PATH":               "./data/bot.db",
-	"TELEGRAM_API_ENDPOINT": "https://api.telegram.org",
+	"TELEGRAM_API_ENDPOINT": bot.DefaultAPIEndpoint,
 	"RATE_LIMIT":            "25",
 	"MAX_PER_BROADCAST":     "3",
 	"MAX_AGE":               "168h",

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/newsbot/newsbot/bot"
 )
 
 func TestLoadConfigDefaults(t *testing.T) {
@@ -20,7 +22,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		Token:             "123:abc",
 		SeedsDir:          "./seeds",
 		DBPath:            "./data/bot.db",
-		Endpoint:          "https://api.telegram.org",
+		Endpoint:          bot.DefaultAPIEndpoint,
 		RateLimit:         25,
 		MaxPerBroadcast:   3,
 		MaxAge:            168 * time.Hour,
