@@ -595,3 +595,23 @@ func TestBroadcastUnreadableArticle(t *testing.T) {
 		t.Errorf("summary: got %+v, want 2 sent, 2 failed", sum)
 	}
 }
+
+func TestQuarterDone(t *testing.T) {
+	tests := []struct {
+		b    state.Broadcast
+		want int
+	}{
+		{state.Broadcast{}, 0},
+		{state.Broadcast{Pending: 100}, 0},
+		{state.Broadcast{Sent: 24, Pending: 76}, 0},
+		{state.Broadcast{Sent: 20, Failed: 3, Unknown: 2, Pending: 70, Sending: 5}, 1},
+		{state.Broadcast{Sent: 74, Pending: 26}, 2},
+		{state.Broadcast{Sent: 99, Sending: 1}, 3},
+		{state.Broadcast{Sent: 90, Failed: 10, Skipped: 50}, 4},
+	}
+	for _, tt := range tests {
+		if got := quarterDone(tt.b); got != tt.want {
+			t.Errorf("quarterDone(%+v): got %d, want %d", tt.b, got, tt.want)
+		}
+	}
+}

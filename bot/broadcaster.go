@@ -314,7 +314,8 @@ func (bc *Broadcaster) finished(sum state.Broadcast) {
 }
 
 // reportEvery edits the broadcast's report message with its progress
-// every ReportEvery, until the returned function is called.
+// every ReportEvery, and logs each quarter of the sends done, until the
+// returned function is called.
 func (bc *Broadcaster) reportEvery(ctx context.Context, id uint64) func() {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -322,24 +323,42 @@ func (bc *Broadcaster) reportEvery(ctx context.Context, id uint64) func() {
 		defer close(done)
 		tick := time.NewTicker(bc.opt.ReportEvery)
 		defer tick.Stop()
+		logged := 0 // the quarters logged
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-tick.C:
 			}
+			p, err := bc.store.CurrentBroadcast()
+			if err != nil || p.ID != id {
+				continue
+			}
+			if q := quarterDone(p); q > logged {
+				logged = q
+				bc.log.Info("bot: broadcast progress", slog.Uint64("broadcast", id), slog.Int("percent", 25*q),
+					slog.Int("sent", p.Sent), slog.Int("failed", p.Failed), slog.Int("unknown", p.Unknown),
+					slog.Int("pending", p.Pending))
+			}
 			bc.mu.Lock()
 			rm := bc.reports[id]
 			bc.mu.Unlock()
-			if rm == nil {
-				continue
-			}
-			if p, err := bc.store.CurrentBroadcast(); err == nil && p.ID == id {
+			if rm != nil {
 				bc.edit(ctx, rm, p)
 			}
 		}
 	}()
 	return func() { cancel(); <-done }
+}
+
+// quarterDone is how many quarters of b's sends are done: 0 to 4.
+func quarterDone(b state.Broadcast) int {
+	done := b.Sent + b.Failed + b.Unknown
+	total := done + b.Pending + b.Sending
+	if total == 0 {
+		return 0
+	}
+	return 4 * done / total
 }
 
 // edit shows b's progress or summary in the report message.
