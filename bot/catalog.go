@@ -162,6 +162,9 @@ func (c catalog) stats(s state.Stats, now time.Time) string {
 			dels = append(dels, fmt.Sprintf("%s %d", st, n))
 		}
 	}
+	if len(dels) == 0 {
+		dels = []string{"0"}
+	}
 	last := c.StatsNoBroadcast
 	if s.LastBroadcast != nil {
 		last = c.report(*s.LastBroadcast, now)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -17,13 +18,16 @@ func newLogger(cfg *config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{
 		Level: cfg.LogLevel,
 		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-			switch v := a.Value.Any().(type) {
-			case string:
-				a.Value = slog.StringValue(redact(v))
-			case error:
-				a.Value = slog.StringValue(redact(v.Error()))
-			case interface{ String() string }:
-				a.Value = slog.StringValue(redact(v.String()))
+			switch a.Value.Kind() {
+			case slog.KindString:
+				a.Value = slog.StringValue(redact(a.Value.String()))
+			case slog.KindAny:
+				switch v := a.Value.Any().(type) {
+				case error:
+					a.Value = slog.StringValue(redact(v.Error()))
+				case fmt.Stringer:
+					a.Value = slog.StringValue(redact(v.String()))
+				}
 			}
 			return a
 		},

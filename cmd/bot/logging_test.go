@@ -26,6 +26,9 @@ func TestLoggerRedactsToken(t *testing.T) {
 			if !strings.Contains(out, "[token]") {
 				t.Errorf("got %s, want [token] in place of the token", out)
 			}
+			if format == "text" && !strings.Contains(out, "time=20") {
+				t.Errorf("got %s, want the time in its own form", out)
+			}
 			if strings.Contains(out, "hidden") {
 				t.Errorf("got %s, want debug lines dropped at level info", out)
 			}
