@@ -322,7 +322,9 @@ func (l *ledger) remove(e *Entry) error {
 // Sent, Failed, Unknown or Pending (not delivered, left for the next
 // broadcast). A change not allowed from the entry's current state is not
 // applied; this is how a send learns that its chat unsubscribed meanwhile
-// (its entry was Skipped). The first result is nil when every change was
+// (its entry was Skipped, and Pending → Sending for an inactive chat is
+// refused too). A send of an inactive chat that was not delivered becomes
+// Skipped instead of Pending: it waits for no one. The first result is nil when every change was
 // applied, else it holds, at the index of each change not applied, an error
 // wrapping ErrConflict or ErrNotFound (no such entry), or ErrInvalid (an
 // unknown state). The second result is the transaction's error: when it is
@@ -345,6 +347,15 @@ func (s *Store) Record(changes []Change) ([]error, error) {
 		if err != nil {
 			return err
 		}
+		activeChats := make(map[int64]bool)
+		isActive := func(chat int64) (bool, error) {
+			if a, ok := activeChats[chat]; ok {
+				return a, nil
+			}
+			sub, found, err := getSubscriber(tx, chat)
+			activeChats[chat] = found && sub.Status == Active
+			return activeChats[chat], err
+		}
 		for i, c := range changes {
 			if c.State == 0 || c.State >= numStates {
 				reject(i, fmt.Errorf("state: record chat %d item %v: state %v: %w", c.Chat, c.Item, c.State, ErrInvalid))
@@ -362,14 +373,30 @@ func (s *Store) Record(changes []Change) ([]error, error) {
 				reject(i, fmt.Errorf("state: record chat %d item %v: %v to %v: %w", c.Chat, c.Item, e.State, c.State, ErrConflict))
 				continue
 			}
+			to, reason := c.State, c.Reason
+			if to == Pending || to == Sending {
+				// Deactivate skipped the chat's waiting entries; one whose
+				// send was in flight meanwhile must not wait again.
+				active, err := isActive(c.Chat)
+				if err != nil {
+					return err
+				}
+				if !active && to == Sending {
+					reject(i, fmt.Errorf("state: record chat %d item %v: chat inactive: %w", c.Chat, c.Item, ErrConflict))
+					continue
+				}
+				if !active {
+					to, reason = Skipped, "chat inactive"
+				}
+			}
 			at := c.At
 			if at.IsZero() {
 				at = now
 			}
-			if c.State == Sent {
+			if to == Sent {
 				e.MessageID = c.MessageID
 			}
-			if err := l.move(&e, c.State, at, c.Reason, c.Attempts); err != nil {
+			if err := l.move(&e, to, at, reason, c.Attempts); err != nil {
 				return err
 			}
 		}
@@ -383,7 +410,9 @@ func (s *Store) Record(changes []Change) ([]error, error) {
 
 // RecordLatest records that the articles were sent to chat as an answer to
 // /latest, with Telegram's message IDs, so that no broadcast sends them to
-// it again; they still count toward a broadcast's cap. An entry waiting to
+// it again; they still count toward a broadcast's cap. It records after the
+// fact: a broadcast may send an article meanwhile. ClaimLatest, before the
+// send, leaves no such window. An entry waiting to
 // be sent becomes Sent; one being sent is left to its sender. Nothing is
 // recorded for a chat that is not an active subscriber: it has no
 // broadcast to protect, and subscribing later gives no backlog anyway. It
@@ -431,6 +460,81 @@ func (s *Store) RecordLatest(chat int64, now time.Time, articleIDs []string, mes
 		return fmt.Errorf("state: record latest for %d: %w", chat, err)
 	}
 	return nil
+}
+
+// A Claim says what a /latest answer may do with one article; see
+// ClaimLatest.
+type Claim uint8
+
+// The claims ClaimLatest makes.
+const (
+	// ClaimRecord: the chat's entry is now Sending; send the article and
+	// Record the outcome (Sent, Pending when it was not delivered, Unknown
+	// when it may have been).
+	ClaimRecord Claim = iota + 1
+	// ClaimFree: no broadcast can send the article to the chat (it is not
+	// an active subscriber, or the entry is done with); send it, and
+	// record nothing.
+	ClaimFree
+	// ClaimBusy: a broadcast is sending the article to the chat right now;
+	// don't send it again.
+	ClaimBusy
+)
+
+// ClaimLatest claims the articles for an answer to /latest in chat, before
+// it is sent, so that a broadcast cannot send them too: for an active
+// subscriber, an article with no entry gets one in state Sending, and a
+// Pending entry becomes Sending (a broadcaster's own Pending → Sending then
+// fails with ErrConflict). The answer still counts toward a broadcast's
+// cap. It returns one Claim per article, and ErrNotFound for an unknown
+// article; then nothing is claimed. A crash before the outcome is recorded
+// leaves the entry Unknown, like any send in flight.
+func (s *Store) ClaimLatest(chat int64, now time.Time, articleIDs []string) ([]Claim, error) {
+	claims := make([]Claim, len(articleIDs))
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		for i := range claims {
+			claims[i] = ClaimFree
+		}
+		sub, found, err := getSubscriber(tx, chat)
+		if err != nil || !found || sub.Status != Active {
+			return err
+		}
+		l, err := openLedger(tx)
+		if err != nil {
+			return err
+		}
+		arts := tx.Bucket(bucketArticles)
+		for i, id := range articleIDs {
+			v := arts.Get([]byte(id))
+			if v == nil {
+				return fmt.Errorf("article %q: %w", id, ErrNotFound)
+			}
+			it := Item{Kind: ArticleItem, Seq: getUint64(v)}
+			e, found, err := l.get(chat, it)
+			if err != nil {
+				return err
+			}
+			switch {
+			case !found:
+				claims[i] = ClaimRecord
+				e = Entry{Chat: chat, Item: it, State: Sending, At: now, Reason: "latest"}
+				err = l.add(&e)
+			case e.State == Pending:
+				claims[i] = ClaimRecord
+				err = l.move(&e, Sending, now, "latest", 0)
+			case e.State == Sending:
+				claims[i] = ClaimBusy
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return l.save()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("state: claim latest for %d: %w", chat, err)
+	}
+	return claims, nil
 }
 
 // Entry returns the ledger entry of item for chat, or ErrNotFound.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -431,4 +432,84 @@ func TestMoveChatMovesLedger(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestClaimLatest(t *testing.T) {
+	s := newTestStore(t)
+	mustSubscribe(t, s, 1, 2)
+	recent := t0.Add(-time.Hour)
+	if _, err := s.UpsertArticles([]Article{
+		{ID: "a", Published: recent, Data: []byte("a")},
+		{ID: "b", Published: recent.Add(time.Minute), Data: []byte("b")},
+		{ID: "c", Published: recent.Add(2 * time.Minute), Data: []byte("c")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PlanBroadcast(t0, opt3); err != nil {
+		t.Fatal(err)
+	}
+	a, b := itemOf(t, s, "a"), itemOf(t, s, "b")
+	// The broadcast is sending a to chat 1; b waits; c is done with.
+	record(t, s, []Change{{Chat: 1, Item: a, State: Sending}})
+	c := itemOf(t, s, "c")
+	record(t, s, []Change{{Chat: 1, Item: c, State: Sending}, {Chat: 1, Item: c, State: Sent, MessageID: 9}})
+
+	claims, err := s.ClaimLatest(1, t0, []string{"a", "b", "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []Claim{ClaimBusy, ClaimRecord, ClaimFree}; !slices.Equal(claims, want) {
+		t.Errorf("claims: got %v, want %v", claims, want)
+	}
+	// The broadcaster can no longer start b: /latest is sending it.
+	rejected, err := s.Record([]Change{{Chat: 1, Item: b, State: Sending}})
+	if err != nil || rejected == nil || !errors.Is(rejected[0], ErrConflict) {
+		t.Errorf("broadcaster's start of a claimed entry: got %v, %v; want ErrConflict", rejected, err)
+	}
+	record(t, s, []Change{{Chat: 1, Item: b, State: Sent, MessageID: 10}})
+
+	// Not a subscriber: nothing to protect.
+	if claims, err := s.ClaimLatest(99, t0, []string{"a"}); err != nil || !slices.Equal(claims, []Claim{ClaimFree}) {
+		t.Errorf("not subscribed: got %v, %v; want free", claims, err)
+	}
+	if _, err := s.ClaimLatest(2, t0, []string{"a", "nope"}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown article: got %v, want ErrNotFound", err)
+	}
+	if e, err := s.Entry(2, a); err != nil || e.State != Pending {
+		t.Errorf("after a refused claim: got %+v, %v; want chat 2's entry still pending", e, err)
+	}
+	checkLedger(t, s)
+}
+
+// A send in flight when its chat unsubscribed, and then not delivered, is
+// skipped: it does not wait for a broadcast after the chat subscribes again.
+func TestNotDeliveredToInactiveChatIsSkipped(t *testing.T) {
+	s := newTestStore(t)
+	mustSubscribe(t, s, 1)
+	if _, err := s.UpsertArticles([]Article{{ID: "a", Published: t0.Add(-time.Hour), Data: []byte("a")}}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.PlanBroadcast(t0, opt3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := itemOf(t, s, "a")
+	record(t, s, []Change{{Chat: 1, Item: a, State: Sending}})
+	if _, err := s.Deactivate(1, Unsubscribed, t0); err != nil {
+		t.Fatal(err)
+	}
+	record(t, s, []Change{{Chat: 1, Item: a, State: Pending, Reason: "502"}})
+	if e, err := s.Entry(1, a); err != nil || e.State != Skipped {
+		t.Errorf("got %+v, %v; want skipped", e, err)
+	}
+	if _, err := s.FinishBroadcast(p.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Subscribe(1, "en", t0); err != nil {
+		t.Fatal(err)
+	}
+	if next, err := s.PlanBroadcast(t0, opt3); err != nil || next.Pending != 0 {
+		t.Errorf("plan after resubscribing: got %+v, %v; want nothing to send", next, err)
+	}
+	checkLedger(t, s)
 }
