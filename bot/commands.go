@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/state"
 )
 
@@ -125,40 +128,66 @@ func (b *Bot) latestCommand(ctx context.Context, r request) {
 	b.latest(ctx, r, n)
 }
 
-// latest sends the n newest articles, the newest last, and records them for
-// an active subscriber so that no broadcast sends them again.
+// latest sends the n newest articles, the newest last. For an active
+// subscriber it claims them in the ledger first and records the outcome, so
+// that no broadcast sends them too; one a broadcast is sending right now is
+// left to it.
 func (b *Bot) latest(ctx context.Context, r request, n int) {
 	c := catalogFor(r.lang)
-	arts, err := b.store.Newest(n)
+	stored, err := b.store.Newest(n)
 	if err != nil {
 		b.log.Error("bot: newest articles", slog.Any("err", err))
 		b.out.reply(ctx, r.chat, c.Failed)
 		return
 	}
-	if len(arts) == 0 {
+	if len(stored) == 0 {
 		b.out.reply(ctx, r.chat, c.NoArticles)
 		return
 	}
+	var arts []content.Article
 	var ids []string
-	var msgIDs []int
-	for i := len(arts) - 1; i >= 0; i-- {
-		a, err := DecodeArticle(arts[i])
+	var items []state.Item
+	for i := len(stored) - 1; i >= 0; i-- {
+		a, err := DecodeArticle(stored[i])
 		if err != nil {
 			b.log.Error("bot: stored article unreadable", slog.Any("err", err))
 			continue
 		}
-		msg, err := b.out.article(readerLane(ctx), r.chat, a, r.lang)
-		if err != nil {
-			b.log.Warn("bot: /latest answer failed", slog.Int64("chat_id", r.chat),
-				slog.String("article_id", a.ID), slog.Any("err", err))
-			break
-		}
-		ids, msgIDs = append(ids, a.ID), append(msgIDs, msg.MessageID)
+		arts, ids = append(arts, a), append(ids, a.ID)
+		items = append(items, state.Item{Kind: state.ArticleItem, Seq: stored[i].Seq})
 	}
-	if len(ids) == 0 {
+	claims, err := b.store.ClaimLatest(r.chat, time.Now(), ids)
+	if err != nil {
+		b.log.Error("bot: claim /latest", slog.Int64("chat_id", r.chat), slog.Any("err", err))
+		b.out.reply(ctx, r.chat, c.Failed)
 		return
 	}
-	if err := b.store.RecordLatest(r.chat, time.Now(), ids, msgIDs); err != nil {
-		b.log.Error("bot: record /latest", slog.Int64("chat_id", r.chat), slog.Any("err", err))
+	var outcomes []state.Change
+	var failed error
+	for i, a := range arts {
+		if claims[i] == state.ClaimBusy {
+			continue // the broadcast is delivering it now
+		}
+		var msg tgbotapi.Message
+		err := failed
+		if err == nil {
+			msg, err = b.out.article(readerLane(ctx), r.chat, a, r.lang)
+		}
+		if err != nil && failed == nil {
+			failed = err
+			b.log.Warn("bot: /latest answer failed", slog.Int64("chat_id", r.chat),
+				slog.String("article_id", a.ID), slog.Any("err", err))
+		}
+		if claims[i] != state.ClaimRecord {
+			continue
+		}
+		c, _ := outcome(r.chat, items[i], msg, err)
+		outcomes = append(outcomes, c)
+	}
+	if len(outcomes) == 0 {
+		return
+	}
+	if rejected, err := b.store.Record(outcomes); err != nil || errors.Join(rejected...) != nil {
+		b.log.Error("bot: record /latest", slog.Int64("chat_id", r.chat), slog.Any("err", errors.Join(err, errors.Join(rejected...))))
 	}
 }

@@ -1,9 +1,13 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -346,5 +350,73 @@ func TestThrottleWindow(t *testing.T) {
 		if got := th.allow(tt.chat, t0.Add(tt.at)); got != tt.want {
 			t.Errorf("chat %d at %v: got %v, want %v", tt.chat, tt.at, got, tt.want)
 		}
+	}
+}
+
+// holdTransport holds the answer to the first message sent until release
+// is closed, after closing held.
+type holdTransport struct {
+	once          sync.Once
+	held, release chan struct{}
+}
+
+func (h *holdTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if strings.HasSuffix(r.URL.Path, "/sendMessage") || strings.HasSuffix(r.URL.Path, "/sendPhoto") {
+		first := false
+		h.once.Do(func() { first = true })
+		if first {
+			close(h.held)
+			<-h.release
+		}
+	}
+	return resp, err
+}
+
+// A broadcast planned while a subscriber's /latest answer is on its way
+// does not send the same article again.
+func TestLatestDuringBroadcastArrivesOnce(t *testing.T) {
+	t.Parallel()
+	hold := &holdTransport{held: make(chan struct{}), release: make(chan struct{})}
+	h := newHarness(t, tgfake.Options{}, Options{}, func(c *Config) { c.Transport = hold })
+	const chat = 7
+	h.subscribe(chat)
+	h.putArticles(article("a0", recent(), nil))
+	h.run()
+	h.fake.PostPrivate(user(chat, "en"), "/latest")
+	select {
+	case <-hold.held:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the /latest answer was not sent")
+	}
+	bc := h.bot.Broadcaster()
+	p, started, err := bc.Start(context.Background(), Report{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Hold the answer until the broadcast starts its own send to the chat,
+	// if it ever does (a bounded wait).
+	item := state.Item{Kind: state.ArticleItem, Seq: 1}
+	for deadline := time.Now().Add(3 * time.Second); started && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if e, err := h.store.Entry(chat, item); err == nil && e.Broadcast == p.ID && e.State != state.Pending {
+			break
+		}
+	}
+	close(hold.release)
+	if started {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := bc.Wait(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.settle()
+	got := received(h.fake.Messages(), []string{"Headline a0"})
+	if n := got[chat]["Headline a0"]; n != 1 {
+		t.Errorf("the article arrived %d times, want once", n)
+	}
+	e, err := h.store.Entry(chat, item)
+	if err != nil || e.State != state.Sent || e.MessageID == 0 {
+		t.Errorf("ledger: got %+v, %v; want sent with the message ID", e, err)
 	}
 }

@@ -226,37 +226,9 @@ func (d *delivery) prepare(e state.Entry) (func(l lane, chat int64) (tgbotapi.Me
 
 // finish records a send's outcome and deactivates a chat Telegram refuses.
 func (d *delivery) finish(log *slog.Logger, chat int64, it state.Item, msg tgbotapi.Message, err error) {
-	c := state.Change{Chat: chat, Item: it}
-	var deactivate state.Status
-	var te *Error
-	switch {
-	case err == nil:
-		c.State, c.MessageID = state.Sent, msg.MessageID
-	case !errors.As(err, &te):
-		// The wait after a 429 or a failure ended: the last request was
-		// not delivered.
-		c.State, c.Reason = state.Pending, "stopped: "+err.Error()
-	default:
-		c.Reason = te.Class.String()
-		switch te.Class {
-		case ClassTransient:
-			c.State = state.Pending
-		case ClassForbidden:
-			c.State, c.Reason = state.Failed, te.Reason
-			deactivate = state.Blocked
-			if te.Reason == ReasonKicked {
-				deactivate = state.Kicked
-			}
-		case ClassChatNotFound:
-			c.State, deactivate = state.Failed, state.ChatNotFound
-		case ClassUnauthorized:
-			c.State = state.Pending
-			d.fatal(err)
-		case ClassUnknownOutcome:
-			c.State = state.Unknown
-		default:
-			c.State = state.Failed
-		}
+	c, deactivate := outcome(chat, it, msg, err)
+	if ClassOf(err) == ClassUnauthorized {
+		d.fatal(err)
 	}
 	if err != nil {
 		log.Info("bot: broadcast: send failed", slog.String("state", c.State.String()), slog.Any("err", err))
@@ -348,4 +320,41 @@ func (d *delivery) announcement(id uint64) (string, error) {
 	d.texts[id] = an.Text
 	d.mu.Unlock()
 	return an.Text, nil
+}
+
+// outcome is the ledger change that ends a send to chat of item it, which
+// Telegram answered with msg or err, and the status to deactivate the chat
+// with (0 for none).
+func outcome(chat int64, it state.Item, msg tgbotapi.Message, err error) (state.Change, state.Status) {
+	c := state.Change{Chat: chat, Item: it}
+	var te *Error
+	switch {
+	case err == nil:
+		c.State, c.MessageID = state.Sent, msg.MessageID
+		return c, 0
+	case !errors.As(err, &te):
+		// The wait after a 429 or a failure ended: the last request was
+		// not delivered.
+		c.State, c.Reason = state.Pending, "stopped: "+err.Error()
+		return c, 0
+	}
+	c.Reason = te.Class.String()
+	switch te.Class {
+	case ClassTransient, ClassUnauthorized:
+		c.State = state.Pending
+	case ClassForbidden:
+		c.State, c.Reason = state.Failed, te.Reason
+		if te.Reason == ReasonKicked {
+			return c, state.Kicked
+		}
+		return c, state.Blocked
+	case ClassChatNotFound:
+		c.State = state.Failed
+		return c, state.ChatNotFound
+	case ClassUnknownOutcome:
+		c.State = state.Unknown
+	default:
+		c.State = state.Failed
+	}
+	return c, 0
 }
