@@ -64,7 +64,8 @@ func withDotenv(getenv func(string) string, path string) (func(string) string, e
 		return getenv, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		// godotenv quotes the offending values, the token among them.
+		return nil, fmt.Errorf("read %s: a line is malformed: check its quotes and escapes (values are not shown, as they may be secret)", path)
 	}
 	return func(k string) string {
 		if v := getenv(k); v != "" {

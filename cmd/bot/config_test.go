@@ -141,3 +141,14 @@ func TestEnvExampleListsEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+func TestWithDotenvHidesValues(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ".env")
+	if err := os.WriteFile(path, []byte("TELEGRAM_BOT_TOKEN=\"123456:SECRET\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := withDotenv(env(nil), path)
+	if err == nil || strings.Contains(err.Error(), "SECRET") || !strings.Contains(err.Error(), path) {
+		t.Errorf("got %v, want an error naming the file without its values", err)
+	}
+}

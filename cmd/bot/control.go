@@ -43,9 +43,10 @@ type ops interface {
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 }
 
-// serveControl serves o on a Unix socket at path until ctx ends. A socket
-// file left by a process that died is replaced: the caller holds the
-// database, so no other service can be listening there.
+// serveControl serves o on a Unix socket at path until ctx ends, and closes
+// the returned channel when it has stopped, within seconds. A socket file
+// left by a process that died is replaced: the caller holds the database,
+// so no other service can be listening there.
 func serveControl(ctx context.Context, path string, o ops, log *slog.Logger) (done <-chan struct{}, err error) {
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("control socket: %w", err)
@@ -79,19 +80,31 @@ func serveControl(ctx context.Context, path string, o ops, log *slog.Logger) (do
 			w.Header().Set("Backup-Error", err.Error())
 		}
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	stopped := make(chan struct{})
+	// Handlers see ctx end: a broadcast -wait stops waiting.
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	served := make(chan struct{})
 	go func() {
-		defer close(stopped)
+		defer close(served)
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("control socket stopped", slog.Any("err", err))
 		}
 	}()
+	stopped := make(chan struct{})
 	go func() {
+		defer close(stopped)
 		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		// A backup still streaming after the grace is cut off: its read
+		// transaction would keep the database from closing.
+		grace, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
-		srv.Shutdown(shutdown)
+		if err := srv.Shutdown(grace); err != nil {
+			srv.Close()
+		}
+		<-served
 		os.Remove(path)
 	}()
 	return stopped, nil

@@ -154,9 +154,15 @@ func (s *service) housekeeping(ctx context.Context, hup <-chan os.Signal) {
 			if err != nil || seq == lastSeq {
 				continue
 			}
-			lastSeq = seq
-			if _, err := s.broadcast(ctx, false); err != nil {
+			r, err := s.broadcast(ctx, false)
+			if err != nil {
 				s.log.Error("automatic broadcast failed", slog.Any("err", err))
+				continue
+			}
+			// While another broadcast runs, the new articles wait for
+			// the next tick.
+			if r.Started || !r.Broadcast.Finished.IsZero() {
+				lastSeq = seq
 			}
 		case <-foldTick:
 			s.fold()

@@ -199,3 +199,27 @@ func writeSeed(t *testing.T, dir, name, url, headline string) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// An article that arrives while an automatic broadcast runs goes out in the
+// next one.
+func TestServiceBroadcastsArticlesThatArriveMidBroadcast(t *testing.T) {
+	rs := startService(t, map[string]string{"SCAN_INTERVAL": "100ms", "BROADCAST_INTERVAL": "200ms"})
+	reader := tgbotapi.User{ID: 1003, FirstName: "Reader"}
+	rs.fake.PostPrivate(reader, "/subscribe")
+	waitFor(t, "the subscription", func() bool { return len(rs.fake.MessagesTo(reader.ID)) >= 1 })
+	// Three articles for one chat take two seconds at one message a second.
+	for i, name := range []string{"e1", "e2", "e3"} {
+		writeSeed(t, rs.vars["SEEDS_DIR"], name+".txt", "https://example.com/news/e"+strconv.Itoa(i), "Early "+name)
+	}
+	received := func(headline string) bool {
+		for _, m := range rs.fake.MessagesTo(reader.ID) {
+			if strings.Contains(m.Visible, headline) {
+				return true
+			}
+		}
+		return false
+	}
+	waitFor(t, "the first broadcast's first article", func() bool { return received("Early e1") })
+	writeSeed(t, rs.vars["SEEDS_DIR"], "late.txt", "https://example.com/news/late", "Late arrival")
+	waitFor(t, "the late article in a later broadcast", func() bool { return received("Late arrival") })
+}
