@@ -251,6 +251,11 @@ func (d *delivery) migrate(log *slog.Logger, from, to int64, it state.Item) (int
 	log.Info("bot: group moved to a supergroup", slog.Int64("to", to))
 	if err := d.bc.store.MoveChat(from, to); err != nil && !errors.Is(err, state.ErrNotFound) {
 		log.Error("bot: broadcast: move chat", slog.Any("err", err))
+		// Telegram did not deliver it: it waits for the next broadcast.
+		c := state.Change{Chat: from, Item: it, State: state.Pending, Reason: "group migration failed"}
+		if err := d.rec.record(c); err != nil {
+			log.Error("bot: broadcast: record the outcome", slog.Any("err", err))
+		}
 		return 0, false
 	}
 	d.mu.Lock()

@@ -14,9 +14,10 @@ import (
 // global limiter, so that answers never queue behind broadcast traffic (the
 // room between RATE_LIMIT and Telegram's 30/s is theirs).
 //
-// The per-chat buckets mirror Telegram's (about 1 a second, a short burst;
-// 20 a minute in groups) with one token of margin, so that a request that
-// arrives early after a slow one is still within Telegram's bucket.
+// The per-chat buckets mirror Telegram's (about 1 a second, a short burst)
+// with one token of margin, so that a request that arrives early after a
+// slow one is still within Telegram's bucket. A group's 20 a minute is a
+// sliding window: never more than that in any minute.
 type pacer struct {
 	global  *rate.Limiter
 	spacing time.Duration // per chat; also the refill period of its bucket
@@ -31,7 +32,7 @@ type pacer struct {
 // chatPace is one chat's buckets.
 type chatPace struct {
 	burst *rate.Limiter // ~1/s with a short burst
-	group *rate.Limiter // groups: per minute; nil for private chats
+	group *window       // groups: per minute; nil for private chats
 }
 
 // Bursts Telegram tolerates into one chat, less one token of margin.
@@ -67,8 +68,7 @@ func (p *pacer) chat(id int64) *chatPace {
 			c.burst = rate.NewLimiter(rate.Every(p.spacing), b)
 		}
 		if isGroup(id) && p.perMin > 0 {
-			// 20 a minute with a burst of 20 at Telegram: keep one in hand.
-			c.group = rate.NewLimiter(rate.Every(time.Minute/time.Duration(p.perMin)), max(1, p.perMin-1))
+			c.group = &window{n: p.perMin, per: time.Minute}
 		}
 		p.chats[id] = c
 	}
@@ -85,11 +85,45 @@ func (p *pacer) waitChat(ctx context.Context, chat int64) error {
 		}
 	}
 	if c.group != nil {
-		if err := c.group.Wait(ctx); err != nil {
+		if err := c.group.wait(ctx); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// A window lets at most n events happen in any span of per.
+type window struct {
+	n   int
+	per time.Duration
+
+	mu sync.Mutex
+	at []time.Time // the last n events' times, oldest first; some may be reserved in the future
+}
+
+// wait reserves the earliest time at which one more event keeps the window
+// and sleeps until then. It returns ctx's error when ctx ends first; the
+// reservation is then left unused, which only errs on the safe side.
+func (w *window) wait(ctx context.Context) error {
+	w.mu.Lock()
+	at := time.Now()
+	if len(w.at) == w.n {
+		at = later(at, w.at[0].Add(w.per))
+		w.at = w.at[1:]
+	}
+	w.at = append(w.at, at)
+	w.mu.Unlock()
+	if !sleep(ctx, time.Until(at)) {
+		return ctx.Err()
+	}
+	return nil
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // waitGlobal waits for a broadcast token. It returns ctx's error when ctx

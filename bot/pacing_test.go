@@ -17,14 +17,13 @@ import (
 func TestPacerBuckets(t *testing.T) {
 	p := newPacer(25, time.Second, 20)
 	tests := []struct {
-		chat      int64
-		burst     int
-		group     bool
-		groupRate rate.Limit
+		chat  int64
+		burst int
+		group bool
 	}{
-		{1, privateBurst, false, 0},
-		{-5, groupBurst, true, rate.Every(3 * time.Second)},
-		{-1000000000001, groupBurst, true, rate.Every(3 * time.Second)},
+		{1, privateBurst, false},
+		{-5, groupBurst, true},
+		{-1000000000001, groupBurst, true},
 	}
 	for _, tt := range tests {
 		c := p.chat(tt.chat)
@@ -37,12 +36,39 @@ func TestPacerBuckets(t *testing.T) {
 		if (c.group != nil) != tt.group {
 			t.Fatalf("chat %d: got group limiter %v, want %v", tt.chat, c.group != nil, tt.group)
 		}
-		if c.group != nil && (c.group.Limit() != tt.groupRate || c.group.Burst() != 19) {
-			t.Errorf("chat %d: got %v a second with a burst of %d, want %v and 19", tt.chat, c.group.Limit(), c.group.Burst(), tt.groupRate)
+		if c.group != nil && (c.group.n != 20 || c.group.per != time.Minute) {
+			t.Errorf("chat %d: got %d in %v, want 20 in a minute", tt.chat, c.group.n, c.group.per)
 		}
 	}
 	if got := p.global.Limit(); got != 25 {
 		t.Errorf("got a global limit of %v, want 25", got)
+	}
+}
+
+// TestWindow checks that a window never reserves more than n events in
+// any span of per, and that a wait cut short by its context says so.
+func TestWindow(t *testing.T) {
+	w := &window{n: 3, per: 100 * time.Millisecond}
+	var reserved []time.Time
+	for range 7 {
+		if err := w.wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		reserved = append(reserved, w.at[len(w.at)-1])
+	}
+	for i := 3; i < len(reserved); i++ {
+		if d := reserved[i].Sub(reserved[i-3]); d < w.per {
+			t.Errorf("events %d and %d: reserved %v apart, want at least %v", i-3, i, d, w.per)
+		}
+	}
+	full := &window{n: 1, per: time.Hour}
+	if err := full.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := full.wait(ctx); err != context.Canceled {
+		t.Errorf("a full window and an ended context: got %v, want context.Canceled", err)
 	}
 }
 

@@ -11,9 +11,11 @@ import (
 
 // Poll long-polls getUpdates and calls handle with each update, one at a
 // time, in order, until ctx ends. Before returning it acknowledges the last
-// handled update (a short getUpdates with the next offset), so that a
-// restart does not see it again; updates fetched but not yet handled when
-// ctx ends are left for the next run.
+// update handle returned from (a short getUpdates with the next offset), so
+// that a restart does not see it again; updates fetched but not yet handed
+// to handle when ctx ends are left for the next run. A handle that only
+// queues work (as Bot's does, answering each chat in turn) must finish it
+// itself: Poll counts the update as handled once handle returns.
 //
 // Failures that may pass (5xx, network errors, 429) are logged and retried
 // after a back-off that ctx cancels; a 409 caused by a webhook is fixed by

@@ -50,6 +50,40 @@ func (b *bucket) refill(now time.Time) {
 	b.last = now
 }
 
+// A window admits at most n sends in any span of per: Telegram's 20 a
+// minute into a group, read as strictly as it can be.
+type window struct {
+	n   int
+	per time.Duration
+	at  []time.Time // the sends inside the span, oldest first
+}
+
+// wait is how long until a send is admitted at now (0: it is).
+func (w *window) wait(now time.Time) time.Duration {
+	if w == nil {
+		return 0
+	}
+	for len(w.at) > 0 && now.Sub(w.at[0]) >= w.per {
+		w.at = w.at[1:]
+	}
+	if len(w.at) < w.n {
+		return 0
+	}
+	return w.at[0].Add(w.per).Sub(now)
+}
+
+func (w *window) take(now time.Time) {
+	if w != nil {
+		w.at = append(w.at, now)
+	}
+}
+
+// A limiter is a bucket or a window.
+type limiter interface {
+	wait(now time.Time) time.Duration
+	take(now time.Time)
+}
+
 // limits are the rate limits of Options, resolved.
 type limits struct {
 	global         *bucket
@@ -94,7 +128,7 @@ func newLimits(o Options) limits {
 // globalOnly says whether only the bot-wide limit applies (edits). s.mu must be
 // held.
 func (s *Server) admit(c *chat, now time.Time, globalOnly bool) time.Duration {
-	buckets := []*bucket{s.limits.global}
+	buckets := []limiter{s.limits.global}
 	if !globalOnly {
 		if c.perChat == nil && s.limits.chatRate > 0 {
 			burst := s.limits.chatBurst
@@ -105,7 +139,7 @@ func (s *Server) admit(c *chat, now time.Time, globalOnly bool) time.Duration {
 		}
 		buckets = append(buckets, c.perChat)
 		if c.isGroup() && c.perGroup == nil && s.limits.groupPerMinute > 0 {
-			c.perGroup = newBucket(float64(s.limits.groupPerMinute)/60, s.limits.groupPerMinute)
+			c.perGroup = &window{n: s.limits.groupPerMinute, per: time.Minute}
 		}
 		if c.isGroup() {
 			buckets = append(buckets, c.perGroup)

@@ -352,6 +352,33 @@ func TestRateLimits(t *testing.T) {
 	}
 }
 
+// TestGroupWindow checks that a group gets at most 20 messages in any
+// minute: spread over the minute or in a burst, the 21st waits until the
+// first is a minute old.
+func TestGroupWindow(t *testing.T) {
+	clock := &frozen{now: time.Unix(1700000000, 0)}
+	s := New(t, Options{ChatPerSecond: -1, Now: clock.Now})
+	api := newBot(t, s, 5*time.Second)
+	send := func() error {
+		_, err := api.Send(tgbotapi.NewMessage(-42, "x"))
+		return err
+	}
+	for i := range 20 {
+		if err := send(); err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+		clock.Add(2 * time.Second) // 20 messages over 40 s
+	}
+	clock.Add(10 * time.Second) // 50 s after the first
+	if err := send(); err == nil || apiError(t, err).Code != 429 {
+		t.Fatalf("21st message within the minute: got %v, want 429", err)
+	}
+	clock.Add(10 * time.Second) // a minute after the first
+	if err := send(); err != nil {
+		t.Errorf("a minute after the first: got %v, want it accepted", err)
+	}
+}
+
 func TestUnlimited(t *testing.T) {
 	s := New(t, Options{Unlimited: true})
 	api := newBot(t, s, 5*time.Second)

@@ -30,7 +30,7 @@ type chat struct {
 	members   map[int64]string // user ID → status
 	nextMsgID int
 	perChat   *bucket
-	perGroup  *bucket
+	perGroup  *window
 }
 
 func (c *chat) isGroup() bool { return c.typ == Group || c.typ == Supergroup }
