@@ -243,7 +243,7 @@ func TestBroadcastUnsubscribeMidway(t *testing.T) {
 	h.subscribe(1, 2)
 	pub := time.Now().Add(-3 * time.Hour)
 	h.putArticles(article("a0", pub, nil), article("a1", pub.Add(time.Hour), nil), article("a2", pub.Add(2*time.Hour), nil))
-	// When chat 1's second message is sent, the reader unsubscribes.
+	// When chat 1's first message is sent, the reader unsubscribes.
 	store := h.store
 	h.fake.InjectFunc(func(c tgfake.Call) *tgfake.Fault {
 		if c.Method == "sendMessage" && c.ChatID == 1 {

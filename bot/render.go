@@ -95,11 +95,17 @@ func ArticlePlain(chatID int64, a content.Article, lang string) tgbotapi.Message
 // RenderAnnouncement renders an admin's announcement as HTML: the text
 // escaped, cut with "…" to TextLimit units when it is longer.
 func RenderAnnouncement(text string) string {
+	return escape(plainAnnouncement(text))
+}
+
+// plainAnnouncement is an admin's text as Telegram takes it without a parse
+// mode: valid UTF-8, trimmed, cut with "…" to TextLimit units.
+func plainAnnouncement(text string) string {
 	text = strings.TrimSpace(strings.ToValidUTF8(text, "\uFFFD"))
 	if utf16Len(text) > TextLimit {
 		text = cutText(text, TextLimit, false)
 	}
-	return escape(text)
+	return text
 }
 
 // piece is one part of a message: what the reader sees and its markup.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -138,11 +137,7 @@ func (o *outbox) announcement(l lane, chat int64, text string) (tgbotapi.Message
 	msg, err := o.send(l, chat, m)
 	if ClassOf(err) == ClassBadRequest {
 		o.log.Error("bot: Telegram refused an announcement's HTML; sending it plain", slog.Any("err", err))
-		plain := strings.TrimSpace(strings.ToValidUTF8(text, "\uFFFD"))
-		if utf16Len(plain) > TextLimit {
-			plain = cutText(plain, TextLimit, false)
-		}
-		return o.send(l, chat, tgbotapi.NewMessage(chat, plain))
+		return o.send(l, chat, tgbotapi.NewMessage(chat, plainAnnouncement(text)))
 	}
 	return msg, err
 }

@@ -246,8 +246,8 @@ func (s *Store) ActiveSubscribers(after int64, limit int) ([]Subscriber, error) 
 // a record the two are merged: the ledger entries of to win, the watermark is
 // the higher one and the chat is active if either was. Entries keep their
 // state: a send to the old ID that Telegram refused because the group moved
-// is recorded under the new ID, Sending → Pending → Sending in one Record
-// call, and sent again. It returns ErrNotFound when from has no record.
+// stays Sending under the new ID, and its sender sends it there and records
+// the outcome. It returns ErrNotFound when from has no record.
 func (s *Store) MoveChat(from, to int64) error {
 	if from == to {
 		return nil
