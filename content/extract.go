@@ -24,7 +24,18 @@ type extractor struct {
 	dateline  string // "华盛顿 —": text before the first paragraph
 	done      bool   // a footer was reached: no more paragraphs
 	seg       segment
+	classes   map[string]classKind // what a class attribute says, by value
+	lower     []byte               // scratch for lower-casing a class
 }
+
+// classKind is what a class attribute says of its element.
+type classKind uint8
+
+const (
+	classSkip   classKind = 1 << iota // share buttons, promotions, embeds, …
+	classFigure                       // a figure block
+	classSeen                         // the entry is set
+)
 
 // extract fills a's Published, Lead, Photo and Paragraphs from body.
 func extract(a *Article, base *url.URL, body []byte) {
@@ -36,6 +47,7 @@ func extract(a *Article, base *url.URL, body []byte) {
 	}
 	doc := goquery.NewDocumentFromNode(root)
 	x := &extractor{base: base, zone: outletZone(base.Hostname()), feed: a.FeedTime}
+	x.seg.text.b = make([]byte, 0, 1024)
 	for _, n := range doc.Nodes {
 		x.walk(n)
 	}
@@ -43,8 +55,8 @@ func extract(a *Article, base *url.URL, body []byte) {
 		a.Published = x.published
 	}
 	a.Photo = x.photo
-	a.Paragraphs = x.paras
 	if len(x.paras) > 0 {
+		a.Paragraphs = x.paras
 		a.Lead = x.paras[0]
 	}
 }
@@ -64,7 +76,7 @@ func (x *extractor) walk(n *html.Node) {
 }
 
 func (x *extractor) element(n *html.Node) {
-	if skipped(n) {
+	if x.skipped(n) {
 		return
 	}
 	if !x.dated && len(x.paras) == 0 && x.dateBlock(n) {
@@ -89,7 +101,7 @@ func (x *extractor) element(n *html.Node) {
 			return
 		}
 	case atom.Div, atom.Section, atom.Span:
-		if figureClass(n) && x.figure(n) {
+		if x.classOf(n)&classFigure != 0 && x.figure(n) {
 			return
 		}
 	case 0:
@@ -145,7 +157,7 @@ func (x *extractor) looseText(n *html.Node) {
 // skipped reports subtrees that hold no article text nor its photo:
 // scripts, embeds (iframes, tweets, WordPress post embeds), forms, share
 // buttons, promotion blocks and related-link lists, ads, footers.
-func skipped(n *html.Node) bool {
+func (x *extractor) skipped(n *html.Node) bool {
 	switch n.DataAtom {
 	case atom.Script, atom.Style, atom.Template, atom.Iframe, atom.Object, atom.Embed,
 		atom.Video, atom.Audio, atom.Svg, atom.Math, atom.Form, atom.Button, atom.Select,
@@ -156,7 +168,7 @@ func skipped(n *html.Node) bool {
 	for _, a := range n.Attr {
 		switch {
 		case a.Key == "class":
-			if skipClass(a.Val) {
+			if x.kindOf(a.Val)&classSkip != 0 {
 				return true
 			}
 		case a.Key == "hidden":
@@ -176,7 +188,7 @@ func skipped(n *html.Node) bool {
 	return false
 }
 
-// skipClasses name, in part, the classes of blocks skipped(n) skips.
+// skipClasses name, in part, the classes of blocks skipped skips.
 var skipClasses = [...]string{
 	"share", "addtoany", "a2a_", "social", "selfpromo", "self-promo", "newsletter",
 	"related", "advert", "adcontainer", "dotcom-ad", "promo", "sponsor", "subscribe",
@@ -184,26 +196,46 @@ var skipClasses = [...]string{
 	"byline", "copyright", "comment", "post-tags", "jp-relatedposts",
 }
 
-func skipClass(class string) bool {
-	if class == "" {
-		return false
-	}
-	c := strings.ToLower(class)
-	for _, s := range skipClasses {
-		if strings.Contains(c, s) {
-			return true
-		}
-	}
-	return false
+// figureClasses name, in part, the classes of figure blocks: WordPress's
+// wp-caption, BBC's "Figure-…", RFA's "image-richtext".
+var figureClasses = [...]string{"figure", "wp-caption", "image-richtext"}
+
+// classOf returns what n's class attribute says.
+func (x *extractor) classOf(n *html.Node) classKind {
+	return x.kindOf(attr(n, "class"))
 }
 
-// figureClass reports a block whose class names a figure: WordPress's
-// wp-caption, BBC's "Figure-…", RFA's "image-richtext".
-func figureClass(n *html.Node) bool {
-	c := attr(n, "class")
-	if c == "" {
-		return false
+// kindOf reads a class attribute; the answers are kept by value, since
+// pages repeat their classes.
+func (x *extractor) kindOf(class string) classKind {
+	if class == "" {
+		return 0
 	}
-	c = strings.ToLower(c)
-	return strings.Contains(c, "figure") || strings.Contains(c, "wp-caption") || strings.Contains(c, "image-richtext")
+	if k, ok := x.classes[class]; ok {
+		return k
+	}
+	x.lower = append(x.lower[:0], class...)
+	for i, c := range x.lower {
+		if 'A' <= c && c <= 'Z' {
+			x.lower[i] = c + 'a' - 'A'
+		}
+	}
+	k := classSeen
+	for _, s := range skipClasses {
+		if bytes.Contains(x.lower, []byte(s)) {
+			k |= classSkip
+			break
+		}
+	}
+	for _, s := range figureClasses {
+		if bytes.Contains(x.lower, []byte(s)) {
+			k |= classFigure
+			break
+		}
+	}
+	if x.classes == nil {
+		x.classes = make(map[string]classKind)
+	}
+	x.classes[class] = k
+	return k
 }

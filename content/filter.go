@@ -71,7 +71,7 @@ func isByline(s string, runes int) bool {
 
 // creditPrefixes start a photo credit or a copyright line.
 var creditPrefixes = [...]string{
-	"©", "Ⓒ", "(c)", "(C)", "Copyright", "copyright", "版权所有", "版權所有",
+	"©", "Ⓒ", "(c)", "(C)", "Copyright", "copyright", "版权所有", "版權所有", "版权声明", "版權聲明",
 	"图像来源", "圖像來源", "图片来源", "圖片來源", "Image source", "Getty Images",
 }
 
@@ -85,21 +85,22 @@ func isCredit(s string) bool {
 	return false
 }
 
-// boilerplate is text that marks a paragraph as the outlet's or the feed's
-// furniture rather than the article: copyright notices, disclaimers, the
-// feedx footer, end markers.
+// boilerplate starts a paragraph that is the outlet's or the feed's
+// furniture rather than the article: disclaimers, the feedx footer, end
+// markers, links to the original.
 var boilerplate = [...]string{
-	"版权声明", "版權聲明", "获取更多RSS", "獲取更多RSS", "德国之声致力于为您提供",
-	"~. Fin .~", "点击查看本文英文版", "點擊查看本文英文版",
+	"获取更多RSS", "獲取更多RSS", "德国之声致力于", "德國之聲致力於", "~. Fin .~",
+	"点击查看本文英文版", "點擊查看本文英文版",
 }
 
-// isBoilerplate reports furniture of the outlet or the feed.
+// isBoilerplate reports furniture of the outlet or the feed, by its start:
+// article paragraphs are long, and reading them whole is costly.
 func isBoilerplate(s string) bool {
 	if isCredit(s) {
 		return true
 	}
 	for _, b := range boilerplate {
-		if strings.Contains(s, b) {
+		if strings.HasPrefix(s, b) {
 			return true
 		}
 	}

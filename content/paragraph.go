@@ -32,7 +32,7 @@ func (x *extractor) inline(n *html.Node, bold, link bool) {
 		case html.TextNode:
 			x.text(c.Data, bold, link)
 		case html.ElementNode:
-			if skipped(c) {
+			if x.skipped(c) {
 				continue
 			}
 			switch c.DataAtom {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -68,25 +69,33 @@ func parseFile(path string) (*Article, error) {
 }
 
 // readDoc reads at most MaxSize+1 bytes of r; size, when not negative, is
-// the expected length.
+// the expected length, read into one buffer of that size.
 func readDoc(r io.Reader, size int64) ([]byte, error) {
 	if size < 0 {
 		if l, ok := r.(interface{ Len() int }); ok {
 			size = int64(l.Len())
 		}
 	}
-	var buf bytes.Buffer
-	if size >= 0 && size <= MaxSize {
-		buf.Grow(int(size) + bytes.MinRead)
+	if size < 0 || size > MaxSize {
+		size = 32 << 10
 	}
-	n, err := buf.ReadFrom(io.LimitReader(r, MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
+	buf := make([]byte, 0, size+1) // +1: EOF is seen without growing
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, min(cap(buf), MaxSize+1-len(buf)))
+		}
+		n, err := r.Read(buf[len(buf):min(cap(buf), MaxSize+1)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > MaxSize {
+			return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxSize)
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read: %w", err)
+		}
 	}
-	if n > MaxSize {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxSize)
-	}
-	return buf.Bytes(), nil
 }
 
 // parseDoc checks that data is a text document, reads its three header
@@ -137,8 +146,11 @@ func checkText(data []byte) error {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return ErrBinary
 	}
-	// Control characters other than white space are rare in text; in
-	// quantity they mean binary data.
+	if utf8.Valid(data) {
+		return nil
+	}
+	// Control characters other than white space are rare in text, in
+	// any encoding; in quantity they mean binary data.
 	head := data[:min(len(data), 4096)]
 	ctrl := 0
 	for _, c := range head {
@@ -149,10 +161,7 @@ func checkText(data []byte) error {
 	if ctrl*20 > len(head) {
 		return ErrBinary
 	}
-	if !utf8.Valid(data) {
-		return ErrNotUTF8
-	}
-	return nil
+	return ErrNotUTF8
 }
 
 // trimPartialRune drops an incomplete UTF-8 sequence at the end of data: a

@@ -64,7 +64,7 @@ func (x *extractor) photoOf(img *html.Node) (*Photo, string) {
 	if width >= 0 && width < 50 || height >= 0 && height < 50 {
 		return nil, "" // a pixel or an icon
 	}
-	if skipImageWords(strings.ToLower(class)) || skipImageWords(strings.ToLower(alt)) {
+	if hasNonContentWord(class) || hasNonContentWord(alt) {
 		return nil, ""
 	}
 	raw := strings.TrimSpace(src)
@@ -88,12 +88,12 @@ func (x *extractor) photoOf(img *html.Node) (*Photo, string) {
 	}
 	n := 0
 	for _, c := range cands {
+		if n == maxSrcsetFallbacks {
+			break
+		}
 		f := x.resolve(c.url)
 		if f == "" || f == u || slices.Contains(p.Fallbacks, f) || skipImageURL(f) {
 			continue
-		}
-		if n == maxSrcsetFallbacks {
-			break
 		}
 		p.Fallbacks = append(p.Fallbacks, f)
 		n++
@@ -132,50 +132,93 @@ func (x *extractor) resolve(ref string) string {
 	return u.String()
 }
 
-// skipImageWords reports class or alt text naming a non-content image.
-func skipImageWords(s string) bool {
-	for _, w := range [...]string{"emoji", "wp-smiley", "avatar", "icon", "grey line", "gray line", "separator", "divider", "spacer", "tracking", "pixel"} {
-		if strings.Contains(s, w) {
-			return true
+// nonContentWord reports a word that, in an image's URL, class or alt
+// text, marks a non-content image: a pixel, an icon, an emoji, a separator
+// ("grey line"), an avatar, a logo, a social-media placeholder (RFI's
+// meta_og_twcards/RFI_FB.png, the image it sets for link previews, not a
+// photo of the article). prev is the word before.
+func nonContentWord(w, prev string) bool {
+	switch w {
+	case "emoji", "emojis", "smiley", "smilies", "avatar", "avatars", "gravatar", "icon", "icons",
+		"favicon", "pixel", "spacer", "blank", "1x1", "separator", "divider", "greyline", "grayline",
+		"logo", "logos", "beacon", "tracking", "feedburner", "twcards":
+		return true
+	case "line":
+		return prev == "grey" || prev == "gray"
+	case "fb":
+		return prev == "rfi"
+	case "og":
+		return prev == "meta"
+	}
+	return false
+}
+
+// hasNonContentWord reads s as words of ASCII letters and digits, in lower
+// case, and reports whether one marks a non-content image.
+func hasNonContentWord(s string) bool {
+	var buf, prevBuf [16]byte
+	w, prev := buf[:0], prevBuf[:0]
+	for i := 0; i <= len(s); i++ {
+		var c byte
+		if i < len(s) {
+			c = s[i]
+		}
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		default:
+			if len(w) > 0 && len(w) <= len(buf) && nonContentWord(string(w), string(prev)) {
+				return true
+			}
+			if len(w) > 0 {
+				prev = append(prev[:0], w[:min(len(w), len(prevBuf))]...)
+			}
+			w = w[:0]
+			continue
+		}
+		if len(w) < cap(w) {
+			w = append(w, c)
+		} else {
+			w = w[:cap(w)] // a long word: no match
 		}
 	}
 	return false
 }
 
-// skipImageURL reports URLs of non-content images: pixels, icons, emoji,
-// separators, avatars, logos, social-media placeholders (RFI's RFI_FB.png,
-// the image it sets for link previews, not a photo of the article).
-func skipImageURL(u string) bool {
-	l := strings.ToLower(u)
-	if i := strings.IndexAny(l, "?#"); i >= 0 && !strings.Contains(l[:i], "weserv.nl") && !strings.Contains(l[:i], "wsrv.nl") {
-		l = l[:i]
-	}
-	for _, w := range [...]string{
-		"/emoji", "emoji/", "gravatar.com", "/avatar", "avatar/", "favicon", "/icon", "icon-", "icon_", "_icon", "-icon",
-		"/pixel", "pixel.gif", "spacer.gif", "blank.gif", "1x1.", "/blank.", "grey_line", "grey-line", "greyline",
-		"gray_line", "gray-line", "separator", "divider", "feedburner", "meta_og", "rfi_fb", "og-image", "og_image",
-		"/logo", "/beacon", "tracking",
-	} {
-		if strings.Contains(l, w) {
-			return true
-		}
-	}
-	return false
-}
+// skipImageURL reports URLs of non-content images.
+func skipImageURL(u string) bool { return hasNonContentWord(u) }
 
 // weservOrigin returns the image behind an images.weserv.nl (or wsrv.nl)
 // proxy URL, "https://images.weserv.nl?url=host/path" → "https://host/path";
 // "" for other URLs.
 func weservOrigin(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
+	rest, ok := strings.CutPrefix(u, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(u, "http://"); !ok {
+			return ""
+		}
+	}
+	host, query, ok := strings.Cut(rest, "?")
+	if !ok {
 		return ""
 	}
-	h := strings.ToLower(p.Hostname())
-	if !underDomain(h, "weserv.nl") && !underDomain(h, "wsrv.nl") && h != "weserv.nl" && h != "wsrv.nl" {
+	host = strings.ToLower(strings.TrimSuffix(host, "/"))
+	if !underDomain(host, "weserv.nl") && !underDomain(host, "wsrv.nl") && host != "weserv.nl" && host != "wsrv.nl" {
 		return ""
 	}
-	o := strings.TrimSpace(p.Query().Get("url"))
+	var o string
+	for query != "" {
+		var kv string
+		kv, query, _ = strings.Cut(query, "&")
+		if v, ok := strings.CutPrefix(kv, "url="); ok {
+			if o, ok = unescapeQuery(v); !ok {
+				return ""
+			}
+			break
+		}
+	}
+	o = strings.TrimSpace(o)
 	switch {
 	case o == "":
 		return ""
@@ -190,7 +233,16 @@ func weservOrigin(u string) string {
 	if err != nil || (ou.Scheme != "http" && ou.Scheme != "https") || ou.Host == "" {
 		return ""
 	}
-	return ou.String()
+	return o
+}
+
+// unescapeQuery decodes a query value; most need no decoding.
+func unescapeQuery(v string) (string, bool) {
+	if !strings.ContainsAny(v, "%+") {
+		return v, true
+	}
+	d, err := url.QueryUnescape(v)
+	return d, err == nil
 }
 
 // A candidate is one image of a srcset.

@@ -29,38 +29,81 @@ func (t *textBuf) space() { t.pending = len(t.b) > 0 }
 
 // write appends s and returns the number of non-space runes written.
 func (t *textBuf) write(s string) int {
-	n := 0
+	b, pending, n := t.b, t.pending, 0
 	for i := 0; i < len(s); {
+		// A run of plain characters, copied at once: printable ASCII
+		// but the space, and the three-byte characters U+4000–U+EFFF
+		// (CJK), which are neither space nor invisible. The text is
+		// valid UTF-8: Parse checked the document.
+		j, runes := i, 0
+		for j < len(s) {
+			c := s[j]
+			if ' ' < c && c < 0x7f {
+				j++
+				runes++
+				continue
+			}
+			if 0xe4 <= c && c <= 0xee && j+2 < len(s) {
+				j += 3
+				runes++
+				continue
+			}
+			break
+		}
+		if j > i {
+			if pending {
+				b = append(b, ' ')
+				pending = false
+			}
+			b = append(b, s[i:j]...)
+			n += runes
+			i = j
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
-			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
-				t.space()
+			switch {
+			case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+				pending = len(b) > 0
+				continue
+			case c < 0x20 || c == 0x7f:
 				continue
 			}
-			if c < 0x20 || c == 0x7f {
-				continue
+			if pending {
+				b = append(b, ' ')
+				pending = false
 			}
-			t.flushSpace()
-			t.b = append(t.b, c)
+			b = append(b, c)
 			n++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == utf8.RuneError && size == 1:
-			continue
-		case unicode.IsSpace(r):
-			t.space()
-			continue
-		case isInvisible(r):
-			continue
+		// CJK and most other scripts above U+3000 hold no white space
+		// nor invisible characters, except U+FEFF.
+		if r <= 0x3000 || r >= 0xfe00 {
+			switch {
+			case r == utf8.RuneError && size == 1:
+				i++
+				continue
+			case unicode.IsSpace(r):
+				pending = len(b) > 0
+				i += size
+				continue
+			case isInvisible(r):
+				i += size
+				continue
+			}
 		}
-		t.flushSpace()
-		t.b = utf8.AppendRune(t.b, r)
+		if pending {
+			b = append(b, ' ')
+			pending = false
+		}
+		b = append(b, s[i:i+size]...)
+		i += size
 		n++
 	}
+	t.b, t.pending = b, pending
 	t.runes += n
 	return n
 }
