@@ -1,0 +1,75 @@
+package content
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestWeservOrigin(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://images.weserv.nl?url=gdb.voanews.com/a_w900.jpg", "https://gdb.voanews.com/a_w900.jpg"},
+		{"https://images.weserv.nl/?url=static.dw.com/image/1_303.jpg", "https://static.dw.com/image/1_303.jpg"},
+		{"https://images.weserv.nl/?w=800&url=ssl:example.org/a.jpg", "https://example.org/a.jpg"},
+		{"https://wsrv.nl/?url=//example.org/a.jpg", "https://example.org/a.jpg"},
+		{"https://images.weserv.nl/?url=http%3A%2F%2Fexample.org%2Fa%20b.jpg", "http://example.org/a b.jpg"},
+		{"https://images.weserv.nl/?w=800", ""},
+		{"https://example.org/?url=other.org/a.jpg", ""},
+		{"https://notweserv.nl/?url=other.org/a.jpg", ""},
+		{"https://images.weserv.nl/?url=", ""},
+	}
+	for _, tt := range tests {
+		if got := weservOrigin(tt.in); got != tt.want {
+			t.Errorf("weservOrigin(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseSrcset(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"a.jpg 240w, b.jpg 800w, c.jpg 480w", []string{"b.jpg", "c.jpg", "a.jpg"}},
+		{"a.jpg 2x, b.jpg 3x, c.jpg", []string{"b.jpg", "a.jpg", "c.jpg"}},
+		{"https://s.example/w:1280,h:720/a.jpg 1280w, https://s.example/w:640/a.jpg 640w", []string{"https://s.example/w:1280,h:720/a.jpg", "https://s.example/w:640/a.jpg"}},
+		{"single.jpg", []string{"single.jpg"}},
+		{"a.jpg,b.jpg", []string{"a.jpg,b.jpg"}},
+		{" , ,", nil},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, c := range parseSrcset(tt.in) {
+			got = append(got, c.url)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("parseSrcset(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSkipImageURL(t *testing.T) {
+	tests := []struct {
+		url  string
+		skip bool
+	}{
+		{"https://images.weserv.nl?url=gdb.voanews.com/01000000-0aff_r1_s_w900.jpg", false},
+		{"https://s.rfi.fr/media/display/x/w:1280/p:16x9/IMG_2875.jpg", false},
+		{"https://example.org/silicon-valley.jpg", false},
+		{"https://example.org/logistics.jpg", false},
+		{"https://static.rfi.fr/meta_og_twcards/RFI_FB.png", true},
+		{"https://www.rfa.org/++plone++rfa-resources/img/icon-zoom.png", true},
+		{"https://s.w.org/images/core/emoji/14.0.0/72x72/1f642.png", true},
+		{"https://secure.gravatar.com/avatar/abc?s=96", true},
+		{"https://example.org/images/grey_line.png", true},
+		{"https://example.org/img/gray-line.gif", true},
+		{"https://example.org/pixel.gif?id=1", true},
+		{"https://example.org/assets/logo.png", true},
+		{"https://feeds.feedburner.com/~r/x/~4/abc", true},
+	}
+	for _, tt := range tests {
+		if got := skipImageURL(tt.url); got != tt.skip {
+			t.Errorf("skipImageURL(%q): got %v, want %v", tt.url, got, tt.skip)
+		}
+	}
+}
