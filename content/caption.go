@@ -106,6 +106,10 @@ func isImg(n *html.Node) bool {
 	return n.DataAtom == atom.Img || n.DataAtom == 0 && strings.HasPrefix(n.Data, "img") && attr(n, "srcset") != ""
 }
 
+// maxFigureNodes is the most nodes a figure block holds; a larger block is
+// read as ordinary content. It also bounds the work on nested blocks.
+const maxFigureNodes = 200
+
 // figure handles a figure block: a <figure>, a WordPress wp-caption, or a
 // block whose class names a figure, holding an image. Its first content
 // image may be the photo, captioned from the block: the <figcaption>
@@ -115,11 +119,11 @@ func isImg(n *html.Node) bool {
 // image or with too many paragraphs to be a figure.
 func (x *extractor) figure(block *html.Node) bool {
 	var imgs []*html.Node
-	paras := 0
+	paras, nodes := 0, 0
 	var find func(*html.Node)
 	find = func(n *html.Node) {
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode {
+		for c := n.FirstChild; c != nil && nodes <= maxFigureNodes; c = c.NextSibling {
+			if nodes++; c.Type != html.ElementNode {
 				continue
 			}
 			switch {
@@ -134,7 +138,7 @@ func (x *extractor) figure(block *html.Node) bool {
 		}
 	}
 	find(block)
-	if len(imgs) == 0 || paras > 3 {
+	if len(imgs) == 0 || paras > 3 || nodes > maxFigureNodes {
 		return false
 	}
 	if x.photo != nil {

@@ -17,8 +17,12 @@ import (
 //	NYT   <address>…</address><time datetime="2024-03-01 09:11:39"> Beijing time
 //	BBC   <time dateTime="2020-10-12">24 分钟前</time>             a day, and an age
 
-// maxDateText is the longest text, in bytes, read as a date block.
-const maxDateText = 160
+// maxDateText is the longest text, in bytes, and maxDateNodes the most
+// nodes, read as a date block.
+const (
+	maxDateText  = 160
+	maxDateNodes = 32
+)
 
 // The layouts of date blocks, by the shape of the text: those that carry a
 // zone, and those written in the outlet's own zone.
@@ -115,10 +119,14 @@ func (x *extractor) dateBlock(n *html.Node) bool {
 	// The text, in the pieces <br> separates: "author<br>time".
 	var pieces []string
 	var t textBuf
-	ok := true
+	ok, nodes := true, 0
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil && ok; c = c.NextSibling {
+			if nodes++; nodes > maxDateNodes {
+				ok = false
+				return
+			}
 			switch c.Type {
 			case html.TextNode:
 				t.write(c.Data)

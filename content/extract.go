@@ -34,7 +34,6 @@ type classKind uint8
 const (
 	classSkip   classKind = 1 << iota // share buttons, promotions, embeds, …
 	classFigure                       // a figure block
-	classSeen                         // the entry is set
 )
 
 // extract fills a's Published, Lead, Photo and Paragraphs from body.
@@ -220,7 +219,7 @@ func (x *extractor) kindOf(class string) classKind {
 			x.lower[i] = c + 'a' - 'A'
 		}
 	}
-	k := classSeen
+	var k classKind
 	for _, s := range skipClasses {
 		if bytes.Contains(x.lower, []byte(s)) {
 			k |= classSkip

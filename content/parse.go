@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"slices"
@@ -40,6 +41,11 @@ func Parse(r io.Reader) (*Article, error) {
 func ParseFile(path string) (*Article, error) {
 	a, err := parseFile(path)
 	if err != nil {
+		// The path is said once, by FileError: "content: x.txt: open:
+		// no such file or directory".
+		if pe, ok := err.(*fs.PathError); ok {
+			err = fmt.Errorf("%s: %w", pe.Op, pe.Err)
+		}
 		return nil, &FileError{Path: path, Err: err}
 	}
 	return a, nil
