@@ -107,7 +107,7 @@ func (x *extractor) dateBlock(n *html.Node) bool {
 						text, _ := textOf(n, nil, maxDateText)
 						t = x.onDay(t, text)
 					}
-					x.setPublished(t)
+					x.setPublished(n, t)
 					return true
 				}
 			}
@@ -157,7 +157,7 @@ func (x *extractor) dateBlock(n *html.Node) bool {
 			if dayOnly {
 				tm = x.onDay(tm, "")
 			}
-			x.setPublished(tm)
+			x.setPublished(n, tm)
 			return true
 		}
 	}
@@ -173,7 +173,8 @@ func dateContainer(n *html.Node) bool {
 	return false
 }
 
-func (x *extractor) setPublished(t time.Time) {
+func (x *extractor) setPublished(n *html.Node, t time.Time) {
+	x.dateNode = n
 	x.published = t
 	x.dated = true
 }

@@ -23,6 +23,8 @@ type extractor struct {
 	paras     []string
 	dateline  string // "华盛顿 —": text before the first paragraph
 	done      bool   // a footer was reached: no more paragraphs
+	loose     bool   // reading text outside <p>: see looseParagraphs
+	dateNode  *html.Node
 	seg       segment
 	classes   map[string]classKind // what a class attribute says, by value
 	lower     []byte               // scratch for lower-casing a class
@@ -49,6 +51,11 @@ func extract(a *Article, base *url.URL, body []byte) {
 	x.seg.text.b = make([]byte, 0, 1024)
 	for _, n := range doc.Nodes {
 		x.walk(n)
+	}
+	if len(x.paras) == 0 && !x.done {
+		for _, n := range doc.Nodes {
+			x.looseParagraphs(n)
+		}
 	}
 	if x.dated {
 		a.Published = x.published
