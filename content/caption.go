@@ -205,8 +205,10 @@ func isCaptionCredit(n *html.Node) bool {
 		return true
 	}
 	c := strings.ToLower(attr(n, "class"))
-	if strings.Contains(c, "credit") || strings.Contains(c, "copyright") || strings.Contains(c, "visuallyhidden") {
-		return true
+	for _, w := range [...]string{"credit", "copyright", "visuallyhidden", "visually-hidden", "sr-only", "screen-reader"} {
+		if strings.Contains(c, w) {
+			return true // credits, and labels for screen readers ("图像加注文字，")
+		}
 	}
 	if n.DataAtom == atom.Span || n.DataAtom == atom.Small || n.DataAtom == atom.P {
 		t, ok := textOf(n, nil, 200)

@@ -117,6 +117,7 @@ var footerMarks = [...]string{
 
 // isFooter reports the start of a footer.
 func isFooter(s string) bool {
+	s = strings.TrimLeft(s, "【[ ")
 	for _, m := range footerMarks {
 		if strings.HasPrefix(s, m) {
 			return true

@@ -27,6 +27,7 @@ func TestParagraphFilters(t *testing.T) {
 		{"德国之声致力于为您提供客观中立的新闻报道。", false, "boilerplate"},
 		{"点击查看本文英文版。", false, "boilerplate"},
 		{"CDT 档案卡 标题：夜市重开", false, "footer"},
+		{"【CDT 档案卡】 标题：夜市重开", false, "footer"},
 		{"获取更多RSS： https://feedx.net", false, "footer"},
 	}
 	for _, tt := range tests {
