@@ -118,36 +118,35 @@ const maxFigureNodes = 200
 // paragraph. It reports false, and does nothing, for a block without an
 // image or with too many paragraphs to be a figure.
 func (x *extractor) figure(block *html.Node) bool {
-	var imgs []*html.Node
-	paras, nodes := 0, 0
-	var find func(*html.Node)
-	find = func(n *html.Node) {
-		for c := n.FirstChild; c != nil && nodes <= maxFigureNodes; c = c.NextSibling {
-			if nodes++; c.Type != html.ElementNode {
-				continue
+	var buf [4]*html.Node
+	imgs := buf[:0] // the first images, candidates for the photo
+	media, paras, nodes := false, 0, 0
+	for n := block.FirstChild; n != nil; n = nextInTree(n, block) {
+		if nodes++; nodes > maxFigureNodes {
+			return false
+		}
+		if n.Type != html.ElementNode {
+			continue
+		}
+		switch {
+		case isImg(n):
+			media = true
+			if len(imgs) < cap(imgs) {
+				imgs = append(imgs, n)
 			}
-			switch {
-			case isImg(c):
-				imgs = append(imgs, c)
-			case c.DataAtom == atom.P:
-				paras++
-			case c.DataAtom == atom.Iframe || c.DataAtom == atom.Video:
-				imgs = append(imgs, nil) // a media block: no paragraphs
-			}
-			find(c)
+		case n.DataAtom == atom.P:
+			paras++
+		case n.DataAtom == atom.Iframe || n.DataAtom == atom.Video:
+			media = true // a media block: no paragraphs
 		}
 	}
-	find(block)
-	if len(imgs) == 0 || paras > 3 || nodes > maxFigureNodes {
+	if !media || paras > 3 {
 		return false
 	}
 	if x.photo != nil {
 		return true
 	}
 	for _, img := range imgs {
-		if img == nil {
-			continue
-		}
 		p, alt := x.photoOf(img)
 		if p == nil {
 			continue
@@ -163,6 +162,20 @@ func (x *extractor) figure(block *html.Node) bool {
 		break
 	}
 	return true
+}
+
+// nextInTree returns the node after n in a depth-first walk of root's
+// subtree, or nil at its end.
+func nextInTree(n, root *html.Node) *html.Node {
+	if n.FirstChild != nil {
+		return n.FirstChild
+	}
+	for ; n != nil && n != root; n = n.Parent {
+		if n.NextSibling != nil {
+			return n.NextSibling
+		}
+	}
+	return nil
 }
 
 // figureCaption finds the caption of a figure block.

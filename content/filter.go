@@ -126,6 +126,20 @@ func isFooter(s string) bool {
 	return false
 }
 
+// furnitureStarts holds the first characters of every byline, credit,
+// boilerplate and footer pattern above, after the brackets and dots that
+// may open them.
+const furnitureStarts = "©Ⓒ(Cc版图圖IG获獲德~点點作记記编編责責翻譯译撰网網摄攝校来來文"
+
+// mayBeFurniture is a quick test before isByline, isBoilerplate and
+// isFooter: most paragraphs start with a character none of their patterns
+// starts with.
+func mayBeFurniture(s string) bool {
+	s = strings.TrimLeft(s, " .。·（(【[")
+	r, _ := utf8.DecodeRuneInString(s)
+	return strings.ContainsRune(furnitureStarts, r)
+}
+
 // maxLinkLine is the length, in runes, under which a line that is all link
 // text is taken for a related-article link.
 const maxLinkLine = 40

@@ -65,3 +65,20 @@ func TestClean(t *testing.T) {
 		}
 	}
 }
+
+// TestFurnitureStarts checks that the quick test lets every pattern of
+// isByline, isBoilerplate and isFooter through.
+func TestFurnitureStarts(t *testing.T) {
+	var patterns []string
+	patterns = append(patterns, creditPrefixes[:]...)
+	patterns = append(patterns, boilerplate[:]...)
+	patterns = append(patterns, footerMarks[:]...)
+	for _, r := range bylineRoles {
+		patterns = append(patterns, r+"：某某", "（"+r+"：某某）")
+	}
+	for _, p := range patterns {
+		if !mayBeFurniture(p) {
+			t.Errorf("mayBeFurniture(%q): got false, want true", p)
+		}
+	}
+}

@@ -112,17 +112,18 @@ func (x *extractor) flush() {
 		return
 	}
 	t := s.text.String()
+	furniture := mayBeFurniture(t)
 	switch {
 	case !hasLetter(t):
 		return
-	case isFooter(t):
+	case furniture && isFooter(t):
 		x.done = true
 		return
 	case s.bold == s.total && isHeading(t, s.total), isPlainHeading(t, s.total):
 		return
 	case s.link == s.total && s.total < maxLinkLine:
 		return
-	case isByline(t, s.total), isBoilerplate(t):
+	case furniture && (isByline(t, s.total) || isBoilerplate(t)):
 		return
 	}
 	if len(x.paras) == 0 {

@@ -31,24 +31,27 @@ func (t *textBuf) space() { t.pending = len(t.b) > 0 }
 func (t *textBuf) write(s string) int {
 	b, pending, n := t.b, t.pending, 0
 	for i := 0; i < len(s); {
-		// A run of plain characters, copied at once: printable ASCII
-		// but the space, and the three-byte characters U+4000–U+EFFF
-		// (CJK), which are neither space nor invisible. The text is
+		// A run of plain characters, copied at once: characters that are
+		// neither white space nor invisible (see plainAt). The text is
 		// valid UTF-8: Parse checked the document.
 		j, runes := i, 0
 		for j < len(s) {
-			c := s[j]
-			if ' ' < c && c < 0x7f {
+			// The commonest cases inline: ASCII, and CJK ideographs.
+			if c := s[j]; ' ' < c && c < 0x7f {
 				j++
 				runes++
 				continue
-			}
-			if 0xe4 <= c && c <= 0xee && j+2 < len(s) {
+			} else if 0xe4 <= c && c <= 0xee && j+2 < len(s) {
 				j += 3
 				runes++
 				continue
 			}
-			break
+			size := plainAt(s, j)
+			if size == 0 {
+				break
+			}
+			j += size
+			runes++
 		}
 		if j > i {
 			if pending {
@@ -106,6 +109,52 @@ func (t *textBuf) write(s string) int {
 	t.b, t.pending = b, pending
 	t.runes += n
 	return n
+}
+
+// plainAt returns the length of the character at s[i] when it is a plain
+// one, 0 otherwise. Plain: printable ASCII but the space; two-byte
+// characters but U+0085, U+00A0 and U+00AD; three-byte characters of
+// U+2010–U+2027 (dashes, quotes, ellipsis) and U+2070–U+FFFF (CJK and its
+// punctuation, full-width forms) but U+3000 and U+FEFF. Other characters
+// take the slow path, which knows white space and invisible characters.
+func plainAt(s string, i int) int {
+	c := s[i]
+	switch {
+	case ' ' < c && c < 0x7f:
+		return 1
+	case c < 0xc2 || c > 0xef:
+		return 0
+	case c <= 0xdf:
+		if i+1 >= len(s) {
+			return 0
+		}
+		if c == 0xc2 && (s[i+1] == 0x85 || s[i+1] == 0xa0 || s[i+1] == 0xad) {
+			return 0
+		}
+		return 2
+	}
+	if i+2 >= len(s) {
+		return 0
+	}
+	c1, c2 := s[i+1], s[i+2]
+	switch c {
+	case 0xe0, 0xe1:
+		return 0
+	case 0xe2:
+		if c1 == 0x80 && 0x90 <= c2 && c2 <= 0xa7 || c1 >= 0x82 {
+			return 3
+		}
+		return 0
+	case 0xe3:
+		if c1 == 0x80 && c2 == 0x80 {
+			return 0 // U+3000
+		}
+	case 0xef:
+		if c1 == 0xbb && c2 == 0xbf {
+			return 0 // U+FEFF
+		}
+	}
+	return 3
 }
 
 func (t *textBuf) flushSpace() {
