@@ -2,6 +2,7 @@ package content
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -70,6 +71,35 @@ func TestSkipImageURL(t *testing.T) {
 	for _, tt := range tests {
 		if got := skipImageURL(tt.url); got != tt.skip {
 			t.Errorf("skipImageURL(%q): got %v, want %v", tt.url, got, tt.skip)
+		}
+	}
+}
+
+func TestPhotoOfSkips(t *testing.T) {
+	tests := []struct {
+		img  string
+		skip bool
+	}{
+		{`<img src="https://example.org/a.jpg">`, false},
+		{`<img src="https://example.org/a.jpg" width="100%">`, false},
+		{`<img src="https://example.org/a.jpg" width="1" height="1">`, true},
+		{`<img src="https://example.org/a.jpg" width="32">`, true},
+		{`<img src="https://example.org/a.jpg" class="wp-smiley">`, true},
+		{`<img src="https://example.org/a.jpg" alt="grey line">`, true},
+		{`<img src="https://example.org/a.jpg" alt="The new logo of the company on its headquarters">`, false},
+		{`<img src="data:image/gif;base64,R0lGODlh">`, true},
+		{`<img src="data:image/gif;base64,R0lGODlh" data-src="/a.jpg">`, false},
+		{`<img src="data:image/gif;base64,R0lGODlh" srcset="/a.jpg 1x">`, false},
+		{`<img alt="no source">`, true},
+		{`<img src="javascript:alert(1)">`, true},
+	}
+	for _, tt := range tests {
+		a, err := Parse(strings.NewReader("<!--1700000000000-->\n[t](https://example.org/n)\n---\n<p>正文。</p>" + tt.img))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.Photo == nil; got != tt.skip {
+			t.Errorf("%s: got skipped %v, want %v", tt.img, got, tt.skip)
 		}
 	}
 }

@@ -62,7 +62,9 @@ func (x *extractor) photoOf(img *html.Node) (*Photo, string) {
 	if width >= 0 && width < 50 || height >= 0 && height < 50 {
 		return nil, "" // a pixel or an icon
 	}
-	if hasNonContentWord(class) || hasNonContentWord(alt) {
+	// An alt text names a non-content image only when it is a short
+	// label ("grey line", "avatar"): a caption may speak of a logo.
+	if hasNonContentWord(class) || len(strings.Fields(alt)) <= 3 && hasNonContentWord(alt) {
 		return nil, ""
 	}
 	raw := strings.TrimSpace(src)
