@@ -170,6 +170,10 @@ func (x *extractor) skipped(n *html.Node) bool {
 		atom.Textarea, atom.Input, atom.Nav, atom.Footer, atom.Aside, atom.Ul, atom.Ol,
 		atom.Head, atom.Title, atom.Canvas, atom.Map:
 		return true
+	case atom.Blockquote:
+		if embedQuote(n) {
+			return true
+		}
 	}
 	for _, a := range n.Attr {
 		switch {
@@ -188,6 +192,36 @@ func (x *extractor) skipped(n *html.Node) bool {
 		case a.Key == "role" && (a.Val == "complementary" || a.Val == "navigation"):
 			return true
 		case a.Key == "style" && strings.Contains(strings.ReplaceAll(a.Val, " ", ""), "display:none"):
+			return true
+		}
+	}
+	return false
+}
+
+// embedHosts are the posts whose links mark a <blockquote> as an embedded
+// post even without its class (a tweet's "— name (@user) date" link).
+var embedHosts = [...]string{
+	"twitter.com/", "x.com/", "instagram.com/p/", "facebook.com/", "t.me/", "weibo.com/", "tiktok.com/",
+}
+
+// embedQuote reports a <blockquote> that embeds a social-media post: its
+// cite or one of its first links points to one.
+func embedQuote(n *html.Node) bool {
+	post := func(u string) bool {
+		for _, h := range embedHosts {
+			if i := strings.Index(u, h); i >= 0 && (i == 0 || u[i-1] == '/' || u[i-1] == '.') {
+				return true
+			}
+		}
+		return false
+	}
+	if post(attr(n, "cite")) {
+		return true
+	}
+	nodes := 0
+	for c := n.FirstChild; c != nil && nodes < maxFigureNodes; c = nextInTree(c, n) {
+		nodes++
+		if c.Type == html.ElementNode && c.DataAtom == atom.A && post(attr(c, "href")) {
 			return true
 		}
 	}
