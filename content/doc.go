@@ -41,13 +41,17 @@
 //     sentence, or a short "谁：什么" line without a stop), bylines and
 //     translator lines ("作者：", "记者：… 责编：…"), credits and copyright
 //     lines, headings, figure blocks and captions, lists (RFA's and BBC's
-//     related links), embeds (iframes, tweets, WordPress post embeds),
+//     related links), embeds (iframes, tweets — classed or a <blockquote>
+//     linking to the post —, WordPress post embeds),
 //     scripts, share buttons, promotion blocks, ads, <footer> and
 //     <address>, the feedx footer ("获取更多RSS") and China Digital Times'
 //     archive card ("CDT 档案卡") with all that follows it.
 //   - Lead: the first paragraph. Text written outside any <p> is dropped,
 //     except a dateline before the first paragraph (VOA's "华盛顿 — "),
-//     which opens it, as on the outlet's page.
+//     which opens it, as on the outlet's page. A document with no <p> at
+//     all is read for the text its blocks hold directly, split the same
+//     way and kept out by the same rules; runs shorter than 10 characters
+//     are dropped there (RFI's stray "Array").
 //
 // # Caveats
 //
