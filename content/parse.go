@@ -37,7 +37,8 @@ func Parse(r io.Reader) (*Article, error) {
 // than MaxSize is refused without being read.
 //
 // Its errors are *FileError naming path; they wrap the errors Parse
-// returns, or the os package's error when the file can't be opened or read.
+// returns, or the os package's error when the file can't be opened or read,
+// or say that path is not a regular file.
 func ParseFile(path string) (*Article, error) {
 	a, err := parseFile(path)
 	if err != nil {
@@ -129,7 +130,7 @@ func parseDoc(data []byte) (*Article, error) {
 		return nil, ErrNoRule
 	}
 	u, err := url.Parse(target)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || strings.Trim(u.Hostname(), ".") == "" {
 		return nil, fmt.Errorf("%w: link target %q is not an http(s) URL", ErrNoHeadline, target)
 	}
 	a := &Article{

@@ -131,6 +131,16 @@ func TestParseFileRefuses(t *testing.T) {
 	}
 }
 
+// TestParseRefusesHosts checks link targets without a usable host.
+func TestParseRefusesHosts(t *testing.T) {
+	for _, target := range []string{"http://.", "http://..", "https://", "http://:80/a", "ftp://example.org/a"} {
+		_, err := Parse(strings.NewReader("<!--1-->\n[标题](" + target + ")\n---\n"))
+		if !errors.Is(err, ErrNoHeadline) {
+			t.Errorf("%s: got %v, want %v", target, err, ErrNoHeadline)
+		}
+	}
+}
+
 // TestParseErrorPrefix checks that Parse's errors name the package once.
 func TestParseErrorPrefix(t *testing.T) {
 	_, err := Parse(strings.NewReader("<!--1-->\nno link\n---\n"))

@@ -51,6 +51,9 @@ func TestSourceName(t *testing.T) {
 		{"www.example.org", "example.org"},
 		{"news.example.org:8080", "news.example.org"},
 		{"notdw.com", "notdw.com"},
+		{"www", "www"},
+		{"www..", "www"},
+		{"example.org.", "example.org"},
 	}
 	for _, tt := range tests {
 		if got := sourceName(tt.host); got != tt.want {
