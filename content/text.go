@@ -36,13 +36,24 @@ func (t *textBuf) write(s string) int {
 		// valid UTF-8: Parse checked the document.
 		j, runes := i, 0
 		for j < len(s) {
-			// The commonest cases inline: ASCII, and CJK ideographs.
-			if c := s[j]; ' ' < c && c < 0x7f {
+			// The commonest cases inline: ASCII, CJK ideographs and
+			// punctuation, full-width forms, Latin letters.
+			c := s[j]
+			if ' ' < c && c < 0x7f {
 				j++
 				runes++
 				continue
-			} else if 0xe4 <= c && c <= 0xee && j+2 < len(s) {
+			}
+			if 0xe3 <= c && c <= 0xef && j+2 < len(s) {
+				if c == 0xe3 && s[j+1] == 0x80 && s[j+2] == 0x80 || c == 0xef && s[j+1] == 0xbb && s[j+2] == 0xbf {
+					break // U+3000, U+FEFF
+				}
 				j += 3
+				runes++
+				continue
+			}
+			if 0xc3 <= c && c <= 0xdf && j+1 < len(s) {
+				j += 2
 				runes++
 				continue
 			}
