@@ -27,11 +27,23 @@ const maxPlainHeading = 40
 // kickers ("评论：中国以军工企业应对…"). A short line without a colon, such as
 // the last of a truncated body or a note in brackets, is text.
 func isPlainHeading(s string, runes int) bool {
-	if runes >= maxPlainHeading || strings.ContainsAny(s, "。！？!?；;") || strings.Contains(s, ". ") || endsWithStop(s, true) {
+	if runes >= maxPlainHeading || strings.Contains(s, ". ") || endsWithStop(s, true) {
 		return false
 	}
-	i := strings.Index(s, "：")
-	return i > 0 && runeCount(s[:i]) <= 10
+	colon := -1 // in runes
+	n := 0
+	for _, r := range s {
+		switch r {
+		case '。', '！', '？', '!', '?', '；', ';':
+			return false
+		case '：':
+			if colon < 0 {
+				colon = n
+			}
+		}
+		n++
+	}
+	return colon > 0 && colon <= 10
 }
 
 // bylineRoles start a byline or a credit line: "作者：…", "记者：… 责编：…",
@@ -126,18 +138,23 @@ func isFooter(s string) bool {
 	return false
 }
 
-// furnitureStarts holds the first characters of every byline, credit,
-// boilerplate and footer pattern above, after the brackets and dots that
-// may open them.
-const furnitureStarts = "©Ⓒ(Cc版图圖IG获獲德~点點作记記编編责責翻譯译撰网網摄攝校来來文"
-
 // mayBeFurniture is a quick test before isByline, isBoilerplate and
 // isFooter: most paragraphs start with a character none of their patterns
-// starts with.
+// starts with. The characters are the first ones of every pattern above,
+// after the brackets and dots that may open them.
 func mayBeFurniture(s string) bool {
-	s = strings.TrimLeft(s, " .。·（(【[")
-	r, _ := utf8.DecodeRuneInString(s)
-	return strings.ContainsRune(furnitureStarts, r)
+	for _, r := range s {
+		switch r {
+		case ' ', '.', '。', '·', '（', '(', '【', '[':
+			continue // an opening bracket or dot: look further
+		case '©', 'Ⓒ', 'C', 'c', '版', '图', '圖', 'I', 'G', '获', '獲', '德', '~', '点', '點',
+			'作', '记', '記', '编', '編', '责', '責', '翻', '譯', '译', '撰', '网', '網', '摄', '攝',
+			'校', '来', '來', '文':
+			return true
+		}
+		return false
+	}
+	return false
 }
 
 // maxLinkLine is the length, in runes, under which a line that is all link

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -100,6 +101,42 @@ func TestPhotoOfSkips(t *testing.T) {
 		}
 		if got := a.Photo == nil; got != tt.skip {
 			t.Errorf("%s: got skipped %v, want %v", tt.img, got, tt.skip)
+		}
+	}
+}
+
+// TestPlainAbsURL checks that the shortcut gives what url.Parse would.
+func TestPlainAbsURL(t *testing.T) {
+	base, _ := url.Parse("https://www.example.org/news/a.html")
+	x := &extractor{base: base}
+	for _, ref := range []string{
+		"https://images.weserv.nl?url=gdb.voanews.com/a_w900.jpg",
+		"https://images.weserv.nl/?url=static.dw.com/image/1_303.jpg",
+		"https://s.rfi.fr/media/display/x/w:1280/p:16x9/IMG_2875.jpg",
+		"https://s.rfi.fr/media/display/x/EACRF%20Commander.jpg",
+		"https://s.rfi.fr/media/display/x/bad%2.jpg",
+		"https://s.rfi.fr/media/display/x/bad%zz.jpg",
+		"https://www.rfa.org/mandarin/a.html/2aa.jpg/@@images/b.jpeg",
+		"http://Example.ORG/a.jpg",
+		"https://example.org:8080/a.jpg",
+		"https://example.org/a b.jpg",
+		"https://example.org/城市.jpg",
+		"https://example.org/a.jpg#frag",
+		"https://example.org/./a/../b.jpg",
+		"https://user@example.org/a.jpg",
+		"https:///a.jpg",
+		"https://example.org",
+		"https://example.org?x=1",
+		"https://example.org/a.jpg?x=1&y=a%20b",
+		"https://example.org/a\\b.jpg",
+		"https://example.org/a|b.jpg",
+	} {
+		want := ""
+		if u, err := url.Parse(ref); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			want = u.String()
+		}
+		if got := x.resolve(ref); got != want {
+			t.Errorf("resolve(%q): got %q, want %q (plain %v)", ref, got, want, plainAbsURL(ref))
 		}
 	}
 }

@@ -119,6 +119,9 @@ func (x *extractor) resolve(ref string) string {
 	if ref == "" || strings.HasPrefix(ref, "data:") {
 		return ""
 	}
+	if plainAbsURL(ref) {
+		return ref // what url.Parse and String would give back
+	}
 	u, err := url.Parse(ref)
 	if err != nil {
 		return ""
@@ -184,6 +187,41 @@ func hasNonContentWord(s string) bool {
 		}
 	}
 	return false
+}
+
+// plainAbsURL reports an absolute http(s) URL with a host, written in
+// printable ASCII without spaces, quotes, angle brackets or backslashes,
+// and without a fragment or "/." path segments: one that url.Parse and
+// String would give back unchanged.
+func plainAbsURL(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	if rest == "" || rest[0] == '/' || rest[0] == '?' || rest[0] == ':' || rest[0] == '@' || rest[0] == '[' {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		if c <= ' ' || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '#' || c == '`' || c == '{' || c == '}' || c == '|' || c == '^' {
+			return false
+		}
+		if c == '%' && (i+2 >= len(rest) || !isHex(rest[i+1]) || !isHex(rest[i+2])) {
+			return false
+		}
+		if c == '@' || c == '/' && i+1 < len(rest) && rest[i+1] == '.' {
+			return false
+		}
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	host, _, _ = strings.Cut(host, "?")
+	return host != "" && strings.ToLower(host) == host && !strings.Contains(host, ":")
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // skipImageURL reports URLs of non-content images.

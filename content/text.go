@@ -265,6 +265,16 @@ func attr(n *html.Node, key string) string {
 // hasLetter reports whether s holds a letter or a digit: text that is only
 // punctuation or symbols ("."、"…"、"”") is a spacer.
 func hasLetter(s string) bool {
+	if s != "" {
+		// The commonest first characters: ASCII letters and digits,
+		// CJK ideographs (U+4E00–U+9FFF).
+		if c := s[0] | 0x20; 'a' <= c && c <= 'z' || '0' <= s[0] && s[0] <= '9' {
+			return true
+		}
+		if 0xe4 <= s[0] && s[0] <= 0xe9 && len(s) >= 3 && (s[0] != 0xe4 || s[1] >= 0xb8) {
+			return true
+		}
+	}
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return true
