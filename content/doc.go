@@ -58,5 +58,9 @@
 // The HTML is parsed leniently, as a browser would: a truncated body is still
 // read, and an incomplete character at the end of a document is dropped. A
 // document of more than MaxSize bytes is refused without being read whole.
+// UTF-8 is checked where it matters, as the bytes are read: a document is
+// refused (ErrNotUTF8, or ErrBinary when it is mostly control characters)
+// when its header lines or its article text are not UTF-8; stray bytes
+// elsewhere, in a script or a caption, are ignored or dropped.
 // The package imports nothing else from this module.
 package content

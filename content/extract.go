@@ -38,13 +38,15 @@ const (
 	classFigure                       // a figure block
 )
 
-// extract fills a's Published, Lead, Photo and Paragraphs from body.
-func extract(a *Article, base *url.URL, body []byte) {
+// extract fills a's Published, Lead, Photo and Paragraphs from body. It
+// reports false when the article's text is not UTF-8. (Elsewhere, in
+// captions for instance, bytes that are not UTF-8 are dropped.)
+func extract(a *Article, base *url.URL, body []byte) bool {
 	root, err := html.ParseWithOptions(bytes.NewReader(body), html.ParseOptionEnableScripting(false))
 	if err != nil {
 		// x/net/html fails only when the reader does; a bytes.Reader
 		// doesn't.
-		return
+		return true
 	}
 	doc := goquery.NewDocumentFromNode(root)
 	x := &extractor{base: base, zone: outletZone(base.Hostname()), feed: a.FeedTime}
@@ -65,6 +67,7 @@ func extract(a *Article, base *url.URL, body []byte) {
 		a.Paragraphs = x.paras
 		a.Lead = x.paras[0]
 	}
+	return !x.seg.text.bad
 }
 
 // walk visits n's children.

@@ -58,6 +58,10 @@ func TestClean(t *testing.T) {
 		{"line\u2028break", "line break"},
 		{"bad\x01control", "badcontrol"},
 		{"mixed 中文 and English", "mixed 中文 and English"},
+		{"bad\xffbyte\xe4\xb8", "badbyte"},
+		{"surrogate\xed\xa0\x80.", "surrogate."},
+		{"overlong\xe0\x80\xaf.", "overlong."},
+		{"名·字 café — “引号”…", "名·字 café — “引号”…"},
 	}
 	for _, tt := range tests {
 		if got := clean(tt.in); got != tt.want {

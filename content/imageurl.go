@@ -47,11 +47,14 @@ func weservOrigin(u string) string {
 	case !strings.Contains(o, "://"):
 		o = "https://" + o
 	}
+	if plainAbsURL(o) {
+		return o
+	}
 	ou, err := url.Parse(o)
 	if err != nil || (ou.Scheme != "http" && ou.Scheme != "https") || ou.Host == "" {
 		return ""
 	}
-	return o
+	return ou.String()
 }
 
 // unescapeQuery decodes a query value; most need no decoding.

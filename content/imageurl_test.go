@@ -13,7 +13,7 @@ func TestWeservOrigin(t *testing.T) {
 		{"https://images.weserv.nl/?url=static.dw.com/image/1_303.jpg", "https://static.dw.com/image/1_303.jpg"},
 		{"https://images.weserv.nl/?w=800&url=ssl:example.org/a.jpg", "https://example.org/a.jpg"},
 		{"https://wsrv.nl/?url=//example.org/a.jpg", "https://example.org/a.jpg"},
-		{"https://images.weserv.nl/?url=http%3A%2F%2Fexample.org%2Fa%20b.jpg", "http://example.org/a b.jpg"},
+		{"https://images.weserv.nl/?url=http%3A%2F%2Fexample.org%2Fa%20b.jpg", "http://example.org/a%20b.jpg"},
 		{"https://images.weserv.nl/?w=800", ""},
 		{"https://example.org/?url=other.org/a.jpg", ""},
 		{"https://notweserv.nl/?url=other.org/a.jpg", ""},

@@ -117,6 +117,9 @@ func parseDoc(data []byte) (*Article, error) {
 	line1, rest := nextLine(rest)
 	line2, rest := nextLine(rest)
 	line3, body := nextLine(rest)
+	if !utf8.ValidString(line1) || !utf8.ValidString(line2) || !utf8.ValidString(line3) {
+		return nil, notText(data)
+	}
 
 	feed, err := feedTime(line1)
 	if err != nil {
@@ -141,11 +144,15 @@ func parseDoc(data []byte) (*Article, error) {
 		FeedTime:  feed,
 		Source:    sourceName(u.Hostname()),
 	}
-	extract(a, u, body)
+	if !extract(a, u, body) {
+		return nil, notText(data)
+	}
 	return a, nil
 }
 
-// checkText refuses empty, binary and non-UTF-8 data.
+// checkText refuses empty and binary data. UTF-8 is checked where it
+// matters, and where the bytes are read anyway: the header lines in
+// parseDoc, the article's text as extract copies it.
 func checkText(data []byte) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return ErrEmpty
@@ -153,9 +160,12 @@ func checkText(data []byte) error {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return ErrBinary
 	}
-	if utf8.Valid(data) {
-		return nil
-	}
+	return nil
+}
+
+// notText says why data, found to hold bytes that are not UTF-8, is
+// refused: binary data, or text in another encoding (GBK, Big5, …).
+func notText(data []byte) error {
 	// Control characters other than white space are rare in text, in
 	// any encoding; in quantity they mean binary data.
 	head := data[:min(len(data), 4096)]

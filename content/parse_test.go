@@ -104,6 +104,7 @@ func TestParseFileRefuses(t *testing.T) {
 		{"bad_empty.txt", ErrEmpty},
 		{"bad_binary.txt", ErrBinary},
 		{"bad_gbk.txt", ErrNotUTF8},
+		{"bad_gbk_body.txt", ErrNotUTF8},
 		{"bad_no_time.txt", ErrNoTime},
 		{"bad_no_link.txt", ErrNoHeadline},
 		{"bad_relative_link.txt", ErrNoHeadline},

@@ -16,6 +16,7 @@ type textBuf struct {
 	b       []byte
 	pending bool // a space is due before the next non-space rune
 	runes   int  // non-space runes written
+	bad     bool // bytes that are not UTF-8 were met (and dropped); reset keeps it
 }
 
 func (t *textBuf) reset() {
@@ -31,20 +32,20 @@ func (t *textBuf) space() { t.pending = len(t.b) > 0 }
 func (t *textBuf) write(s string) int {
 	b, pending, n := t.b, t.pending, 0
 	for i := 0; i < len(s); {
-		// A run of plain characters, copied at once: characters that are
-		// neither white space nor invisible (see plainAt). The text is
-		// valid UTF-8: Parse checked the document.
+		// A run of plain characters, copied at once: valid UTF-8 that
+		// is neither white space nor invisible (see plainAt).
 		j, runes := i, 0
 		for j < len(s) {
-			// The commonest cases inline: ASCII, CJK ideographs and
-			// punctuation, full-width forms, Latin letters.
+			// The commonest cases inline: ASCII; CJK ideographs and
+			// punctuation, full-width forms (U+3001–U+FFFF but the
+			// surrogates' block and U+FEFF); Latin letters.
 			c := s[j]
 			if ' ' < c && c < 0x7f {
 				j++
 				runes++
 				continue
 			}
-			if 0xe3 <= c && c <= 0xef && j+2 < len(s) {
+			if 0xe3 <= c && c <= 0xef && c != 0xed && j+2 < len(s) && s[j+1]&0xc0 == 0x80 && s[j+2]&0xc0 == 0x80 {
 				if c == 0xe3 && s[j+1] == 0x80 && s[j+2] == 0x80 || c == 0xef && s[j+1] == 0xbb && s[j+2] == 0xbf {
 					break // U+3000, U+FEFF
 				}
@@ -52,7 +53,7 @@ func (t *textBuf) write(s string) int {
 				runes++
 				continue
 			}
-			if 0xc3 <= c && c <= 0xdf && j+1 < len(s) {
+			if 0xc3 <= c && c <= 0xdf && j+1 < len(s) && s[j+1]&0xc0 == 0x80 {
 				j += 2
 				runes++
 				continue
@@ -93,11 +94,12 @@ func (t *textBuf) write(s string) int {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		// CJK and most other scripts above U+3000 hold no white space
-		// nor invisible characters, except U+FEFF.
+		// Scripts above U+3000 hold no white space nor invisible
+		// characters, but U+FEFF.
 		if r <= 0x3000 || r >= 0xfe00 {
 			switch {
 			case r == utf8.RuneError && size == 1:
+				t.bad = true
 				i++
 				continue
 			case unicode.IsSpace(r):
@@ -123,11 +125,11 @@ func (t *textBuf) write(s string) int {
 }
 
 // plainAt returns the length of the character at s[i] when it is a plain
-// one, 0 otherwise. Plain: printable ASCII but the space; two-byte
-// characters but U+0085, U+00A0 and U+00AD; three-byte characters of
-// U+2010–U+2027 (dashes, quotes, ellipsis) and U+2070–U+FFFF (CJK and its
-// punctuation, full-width forms) but U+3000 and U+FEFF. Other characters
-// take the slow path, which knows white space and invisible characters.
+// one, 0 otherwise. Plain: printable ASCII but the space; valid two-byte
+// characters but U+0085, U+00A0 and U+00AD; valid three-byte characters of
+// U+2010–U+2027 (dashes, quotes, ellipsis) and U+2080–U+FFFF but the
+// surrogates' block, U+3000 and U+FEFF. Other characters take the slow
+// path, which knows white space, invisible characters and invalid bytes.
 func plainAt(s string, i int) int {
 	c := s[i]
 	switch {
@@ -136,7 +138,7 @@ func plainAt(s string, i int) int {
 	case c < 0xc2 || c > 0xef:
 		return 0
 	case c <= 0xdf:
-		if i+1 >= len(s) {
+		if i+1 >= len(s) || s[i+1]&0xc0 != 0x80 {
 			return 0
 		}
 		if c == 0xc2 && (s[i+1] == 0x85 || s[i+1] == 0xa0 || s[i+1] == 0xad) {
@@ -144,12 +146,12 @@ func plainAt(s string, i int) int {
 		}
 		return 2
 	}
-	if i+2 >= len(s) {
+	if i+2 >= len(s) || s[i+1]&0xc0 != 0x80 || s[i+2]&0xc0 != 0x80 {
 		return 0
 	}
 	c1, c2 := s[i+1], s[i+2]
 	switch c {
-	case 0xe0, 0xe1:
+	case 0xe0, 0xe1, 0xed:
 		return 0
 	case 0xe2:
 		if c1 == 0x80 && 0x90 <= c2 && c2 <= 0xa7 || c1 >= 0x82 {
