@@ -12,7 +12,8 @@ import (
 )
 
 // An extractor walks an article's HTML once, in document order, picking up
-// the date block, the photo and its caption, and the paragraphs.
+// the date block, the photo and its caption, and the paragraphs; a second
+// time, for text outside <p>, only when the first walk found no paragraph.
 type extractor struct {
 	base      *url.URL
 	zone      *time.Location // of date blocks written without a zone
@@ -21,11 +22,11 @@ type extractor struct {
 	dated     bool
 	photo     *Photo
 	paras     []string
-	dateline  string // "华盛顿 —": text before the first paragraph
-	done      bool   // a footer was reached: no more paragraphs
-	loose     bool   // reading text outside <p>: see looseParagraphs
-	dateNode  *html.Node
-	seg       segment
+	dateline  string               // "华盛顿 —": text before the first paragraph
+	done      bool                 // a footer was reached: no more paragraphs
+	loose     bool                 // reading text outside <p>: see looseParagraphs
+	dateNode  *html.Node           // the date block, not text
+	seg       segment              // the paragraph being read
 	classes   map[string]classKind // what a class attribute says, by value
 	lower     []byte               // scratch for lower-casing a class
 }
