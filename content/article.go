@@ -36,7 +36,8 @@ type Photo struct {
 	// Caption is the caption element's text without its credit, else the
 	// image's alt text; it may be empty.
 	Caption string
-	// Fallbacks are further URLs of the same image to try when URL fails:
-	// the origin behind an image proxy, larger srcset candidates.
+	// Fallbacks are further URLs of the same image to try when URL fails,
+	// in order: the origin behind an image proxy, then the largest srcset
+	// candidates.
 	Fallbacks []string
 }

@@ -17,52 +17,76 @@ import (
 //	NYT   <address>…</address><time datetime="2024-03-01 09:11:39"> Beijing time
 //	BBC   <time dateTime="2020-10-12">24 分钟前</time>             a day, and an age
 
-// maxDateText is the longest text, in bytes, read as a date block.
-const maxDateText = 160
+// maxDateText is the longest text, in bytes, and maxDateNodes the most
+// nodes, read as a date block.
+const (
+	maxDateText  = 160
+	maxDateNodes = 32
+)
 
-// zoned are layouts that carry a zone.
-var zoned = [...]string{
-	time.RFC1123, time.RFC1123Z, time.RFC3339Nano, time.RFC822, time.RFC822Z,
-	"Mon, 2 Jan 2006 15:04:05 MST", "Mon, 2 Jan 2006 15:04:05 -0700",
-	"2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05Z07:00",
-}
-
-// zoneless are layouts in the outlet's own zone.
-var zoneless = [...]string{
-	"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02T15:04",
-	"02/01/2006 - 15:04", "02/01/2006 15:04", "02/01/2006 - 15:04:05",
-	"2006年1月2日 15:04",
-}
+// The layouts of date blocks, by the shape of the text: those that carry a
+// zone, and those written in the outlet's own zone.
+var (
+	// "Fri, 07 Apr 2023 13:08:07 GMT"
+	namedLayouts = [...]string{
+		time.RFC1123, time.RFC1123Z, "Mon, 2 Jan 2006 15:04:05 MST", "Mon, 2 Jan 2006 15:04:05 -0700",
+		time.RFC822, time.RFC822Z,
+	}
+	// "2023-04-13T10:47:01.285Z", "2024-03-01 09:11:39+08:00"
+	isoZoned = [...]string{time.RFC3339Nano, "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05 -0700"}
+	// "2024-03-01 09:11:39"
+	isoZoneless = [...]string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02T15:04"}
+	// "23/09/2023 - 19:18"
+	dayFirstLayouts = [...]string{"02/01/2006 - 15:04", "02/01/2006 15:04", "02/01/2006 - 15:04:05"}
+)
 
 // parseDate reads s as a date block's time; zone is the outlet's zone for
 // times written without one. A date without a time reads as that day's
-// start, with dayOnly set.
+// start, with dayOnly set. It tries only the layouts of s's shape: a
+// failed time.Parse allocates.
 func parseDate(s string, zone *time.Location) (t time.Time, dayOnly, ok bool) {
 	s = strings.TrimSpace(s)
-	if len(s) < 8 || len(s) > 64 || !startsDateLike(s) {
+	if len(s) < 10 || len(s) > 64 {
 		return time.Time{}, false, false
 	}
-	for _, l := range zoned {
-		if t, err := time.Parse(l, s); err == nil {
-			return plausible(t.UTC(), false)
+	try := func(layouts []string, loc *time.Location) bool {
+		for _, l := range layouts {
+			if tm, err := time.ParseInLocation(l, s, loc); err == nil {
+				t = tm
+				return true
+			}
 		}
+		return false
 	}
-	for _, l := range zoneless {
-		if t, err := time.ParseInLocation(l, s, zone); err == nil {
-			return plausible(t.UTC(), false)
-		}
-	}
-	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return plausible(t, true)
-	}
-	return time.Time{}, false, false
-}
-
-// startsDateLike is a cheap test before trying layouts: a digit or a
-// weekday's capital letter.
-func startsDateLike(s string) bool {
 	c := s[0]
-	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z'
+	digit := '0' <= c && c <= '9'
+	switch {
+	case 'A' <= c && c <= 'Z':
+		if !strings.Contains(s, ", ") || !try(namedLayouts[:], time.UTC) {
+			return time.Time{}, false, false
+		}
+	case digit && s[2] == '/':
+		if !try(dayFirstLayouts[:], zone) {
+			return time.Time{}, false, false
+		}
+	case digit && s[4] == '-':
+		if len(s) == 10 {
+			if tm, err := time.Parse("2006-01-02", s); err == nil {
+				return plausible(tm, true)
+			}
+			return time.Time{}, false, false
+		}
+		zoned := strings.HasSuffix(s, "Z") || strings.LastIndexAny(s, "+-") > 10
+		switch {
+		case zoned && try(isoZoned[:], time.UTC):
+		case !zoned && try(isoZoneless[:], zone):
+		default:
+			return time.Time{}, false, false
+		}
+	default:
+		return time.Time{}, false, false
+	}
+	return plausible(t.UTC(), false)
 }
 
 func plausible(t time.Time, dayOnly bool) (time.Time, bool, bool) {
@@ -83,7 +107,7 @@ func (x *extractor) dateBlock(n *html.Node) bool {
 						text, _ := textOf(n, nil, maxDateText)
 						t = x.onDay(t, text)
 					}
-					x.setPublished(t)
+					x.setPublished(n, t)
 					return true
 				}
 			}
@@ -95,10 +119,14 @@ func (x *extractor) dateBlock(n *html.Node) bool {
 	// The text, in the pieces <br> separates: "author<br>time".
 	var pieces []string
 	var t textBuf
-	ok := true
+	ok, nodes := true, 0
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil && ok; c = c.NextSibling {
+			if nodes++; nodes > maxDateNodes {
+				ok = false
+				return
+			}
 			switch c.Type {
 			case html.TextNode:
 				t.write(c.Data)
@@ -129,7 +157,7 @@ func (x *extractor) dateBlock(n *html.Node) bool {
 			if dayOnly {
 				tm = x.onDay(tm, "")
 			}
-			x.setPublished(tm)
+			x.setPublished(n, tm)
 			return true
 		}
 	}
@@ -145,7 +173,8 @@ func dateContainer(n *html.Node) bool {
 	return false
 }
 
-func (x *extractor) setPublished(t time.Time) {
+func (x *extractor) setPublished(n *html.Node, t time.Time) {
+	x.dateNode = n
 	x.published = t
 	x.dated = true
 }

@@ -7,11 +7,60 @@
 // A seed document starts with three lines: an HTML comment holding the Unix
 // time in milliseconds at which the feed saw the item, a markdown link whose
 // text is the headline and whose target is the article's URL, and a line of
-// dashes. The outlet's HTML follows. Parse reads one document; LoadDir reads a
-// folder and reports, per file, the documents it had to refuse.
+// dashes. The outlet's HTML follows. Parse reads one document; ParseFile
+// reads one file; LoadDir reads a folder (the files SeedFiles lists) and
+// reports, per file, the documents it had to refuse. The errors wrap the
+// sentinels ErrEmpty, ErrBinary, ErrNotUTF8, ErrTooLarge, ErrNoTime,
+// ErrNoHeadline, ErrEmptyHeadline and ErrNoRule; a file's are *FileError.
+//
+// # What is extracted
+//
+// The HTML is read in one walk of its tree (goquery over x/net/html, with
+// <noscript> content parsed as HTML, so that its images count):
+//
+//   - Published: the leading date block of the outlet — VOA's RFC 1123
+//     time in <div><i>, RFI's "dd/mm/yyyy - HH:MM" in Paris time, DW's
+//     "author<br>ISO time", the NYT's <time datetime> (written in Beijing
+//     time by its Chinese edition), BBC's <time dateTime> day refined by its
+//     "N 分钟前" age from the feed time — else the feed time.
+//   - Photo: the first content image. Pixels, icons, emoji, separators
+//     ("grey line"), avatars, logos and RFI's social-media placeholder
+//     (RFI_FB.png) are skipped. Lazy images are read from data-src or
+//     srcset. An images.weserv.nl URL is kept, its origin is the first
+//     fallback; then come the two largest other srcset candidates.
+//   - Caption: the photo's <figcaption> without its <cite> or © credit,
+//     WordPress's wp-caption-text, a <p> beside the image in its figure
+//     block (BBC) that is not the "图像来源" credit, or the <small> right
+//     after the image (VOA's <div><small>, NYT's <p><img><small>); else the
+//     image's alt text.
+//   - Paragraphs: one per <p>, or per part of a <p> between "<br /><br />"
+//     (a single <br> is a space). Entities are decoded, white space
+//     (including U+00A0 and U+3000) collapsed, zero-width characters
+//     dropped; traditional characters are kept as written. Never
+//     paragraphs: spacers, subheadings (a wholly bold line not ending a
+//     sentence, or a short "谁：什么" line without a stop), bylines and
+//     translator lines ("作者：", "记者：… 责编：…"), credits and copyright
+//     lines, headings, figure blocks and captions, lists (RFA's and BBC's
+//     related links), embeds (iframes, tweets — classed or a <blockquote>
+//     linking to the post —, WordPress post embeds),
+//     scripts, share buttons, promotion blocks, ads, <footer> and
+//     <address>, the feedx footer ("获取更多RSS") and China Digital Times'
+//     archive card ("CDT 档案卡") with all that follows it.
+//   - Lead: the first paragraph. Text written outside any <p> is dropped,
+//     except a dateline before the first paragraph (VOA's "华盛顿 — "),
+//     which opens it, as on the outlet's page. A document with no <p> at
+//     all is read for the text its blocks hold directly, split the same
+//     way and kept out by the same rules; runs shorter than 10 characters
+//     are dropped there (RFI's stray "Array").
 //
 // # Caveats
 //
 // The HTML is parsed leniently, as a browser would: a truncated body is still
-// read. The package imports nothing else from this module.
+// read, and an incomplete character at the end of a document is dropped. A
+// document of more than MaxSize bytes is refused without being read whole.
+// UTF-8 is checked where it matters, as the bytes are read: a document is
+// refused (ErrNotUTF8, or ErrBinary when it is mostly control characters)
+// when its header lines or its article text are not UTF-8; stray bytes
+// elsewhere, in a script or a caption, are ignored or dropped.
+// The package imports nothing else from this module.
 package content

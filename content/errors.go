@@ -13,7 +13,8 @@ var (
 	ErrEmpty = errors.New("empty document")
 	// ErrBinary: the document holds NUL bytes or other binary data.
 	ErrBinary = errors.New("binary data, not a text document")
-	// ErrNotUTF8: the document is text but not valid UTF-8 (GBK, Big5, …).
+	// ErrNotUTF8: the document's header lines or article text are not
+	// UTF-8 (GBK, Big5, …).
 	ErrNotUTF8 = errors.New("not UTF-8 text")
 	// ErrTooLarge: the document is larger than MaxSize.
 	ErrTooLarge = errors.New("document too large")

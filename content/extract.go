@@ -12,7 +12,8 @@ import (
 )
 
 // An extractor walks an article's HTML once, in document order, picking up
-// the date block, the photo and its caption, and the paragraphs.
+// the date block, the photo and its caption, and the paragraphs; a second
+// time, for text outside <p>, only when the first walk found no paragraph.
 type extractor struct {
 	base      *url.URL
 	zone      *time.Location // of date blocks written without a zone
@@ -21,32 +22,53 @@ type extractor struct {
 	dated     bool
 	photo     *Photo
 	paras     []string
-	dateline  string // "华盛顿 —": text before the first paragraph
-	done      bool   // a footer was reached: no more paragraphs
-	seg       segment
+	dateline  string               // "华盛顿 —": text before the first paragraph
+	done      bool                 // a footer was reached: no more paragraphs
+	loose     bool                 // reading text outside <p>: see looseParagraphs
+	dateNode  *html.Node           // the date block, not text
+	seg       segment              // the paragraph being read
+	classes   map[string]classKind // what a class attribute says, by value
+	lower     []byte               // scratch for lower-casing a class
 }
 
-// extract fills a's Published, Lead, Photo and Paragraphs from body.
-func extract(a *Article, base *url.URL, body []byte) {
+// classKind is what a class attribute says of its element.
+type classKind uint8
+
+const (
+	classSkip   classKind = 1 << iota // share buttons, promotions, embeds, …
+	classFigure                       // a figure block
+)
+
+// extract fills a's Published, Lead, Photo and Paragraphs from body. It
+// reports false when the article's text is not UTF-8. (Elsewhere, in
+// captions for instance, bytes that are not UTF-8 are dropped.)
+func extract(a *Article, base *url.URL, body []byte) bool {
 	root, err := html.ParseWithOptions(bytes.NewReader(body), html.ParseOptionEnableScripting(false))
 	if err != nil {
 		// x/net/html fails only when the reader does; a bytes.Reader
 		// doesn't.
-		return
+		return true
 	}
 	doc := goquery.NewDocumentFromNode(root)
 	x := &extractor{base: base, zone: outletZone(base.Hostname()), feed: a.FeedTime}
+	x.seg.text.b = make([]byte, 0, 1024)
 	for _, n := range doc.Nodes {
 		x.walk(n)
+	}
+	if len(x.paras) == 0 && !x.done {
+		for _, n := range doc.Nodes {
+			x.looseParagraphs(n)
+		}
 	}
 	if x.dated {
 		a.Published = x.published
 	}
 	a.Photo = x.photo
-	a.Paragraphs = x.paras
 	if len(x.paras) > 0 {
+		a.Paragraphs = x.paras
 		a.Lead = x.paras[0]
 	}
+	return !x.seg.text.bad
 }
 
 // walk visits n's children.
@@ -64,7 +86,7 @@ func (x *extractor) walk(n *html.Node) {
 }
 
 func (x *extractor) element(n *html.Node) {
-	if skipped(n) {
+	if x.skipped(n) {
 		return
 	}
 	if !x.dated && len(x.paras) == 0 && x.dateBlock(n) {
@@ -89,7 +111,7 @@ func (x *extractor) element(n *html.Node) {
 			return
 		}
 	case atom.Div, atom.Section, atom.Span:
-		if figureClass(n) && x.figure(n) {
+		if x.classOf(n)&classFigure != 0 && x.figure(n) {
 			return
 		}
 	case 0:
@@ -145,18 +167,22 @@ func (x *extractor) looseText(n *html.Node) {
 // skipped reports subtrees that hold no article text nor its photo:
 // scripts, embeds (iframes, tweets, WordPress post embeds), forms, share
 // buttons, promotion blocks and related-link lists, ads, footers.
-func skipped(n *html.Node) bool {
+func (x *extractor) skipped(n *html.Node) bool {
 	switch n.DataAtom {
 	case atom.Script, atom.Style, atom.Template, atom.Iframe, atom.Object, atom.Embed,
 		atom.Video, atom.Audio, atom.Svg, atom.Math, atom.Form, atom.Button, atom.Select,
 		atom.Textarea, atom.Input, atom.Nav, atom.Footer, atom.Aside, atom.Ul, atom.Ol,
 		atom.Head, atom.Title, atom.Canvas, atom.Map:
 		return true
+	case atom.Blockquote:
+		if embedQuote(n) {
+			return true
+		}
 	}
 	for _, a := range n.Attr {
 		switch {
 		case a.Key == "class":
-			if skipClass(a.Val) {
+			if x.kindOf(a.Val)&classSkip != 0 {
 				return true
 			}
 		case a.Key == "hidden":
@@ -176,7 +202,37 @@ func skipped(n *html.Node) bool {
 	return false
 }
 
-// skipClasses name, in part, the classes of blocks skipped(n) skips.
+// embedHosts are the posts whose links mark a <blockquote> as an embedded
+// post even without its class (a tweet's "— name (@user) date" link).
+var embedHosts = [...]string{
+	"twitter.com/", "x.com/", "instagram.com/p/", "facebook.com/", "t.me/", "weibo.com/", "tiktok.com/",
+}
+
+// embedQuote reports a <blockquote> that embeds a social-media post: its
+// cite or one of its first links points to one.
+func embedQuote(n *html.Node) bool {
+	post := func(u string) bool {
+		for _, h := range embedHosts {
+			if i := strings.Index(u, h); i >= 0 && (i == 0 || u[i-1] == '/' || u[i-1] == '.') {
+				return true
+			}
+		}
+		return false
+	}
+	if post(attr(n, "cite")) {
+		return true
+	}
+	nodes := 0
+	for c := n.FirstChild; c != nil && nodes < maxFigureNodes; c = nextInTree(c, n) {
+		nodes++
+		if c.Type == html.ElementNode && c.DataAtom == atom.A && post(attr(c, "href")) {
+			return true
+		}
+	}
+	return false
+}
+
+// skipClasses name, in part, the classes of blocks skipped skips.
 var skipClasses = [...]string{
 	"share", "addtoany", "a2a_", "social", "selfpromo", "self-promo", "newsletter",
 	"related", "advert", "adcontainer", "dotcom-ad", "promo", "sponsor", "subscribe",
@@ -184,26 +240,46 @@ var skipClasses = [...]string{
 	"byline", "copyright", "comment", "post-tags", "jp-relatedposts",
 }
 
-func skipClass(class string) bool {
-	if class == "" {
-		return false
-	}
-	c := strings.ToLower(class)
-	for _, s := range skipClasses {
-		if strings.Contains(c, s) {
-			return true
-		}
-	}
-	return false
+// figureClasses name, in part, the classes of figure blocks: WordPress's
+// wp-caption, BBC's "Figure-…", RFA's "image-richtext".
+var figureClasses = [...]string{"figure", "wp-caption", "image-richtext"}
+
+// classOf returns what n's class attribute says.
+func (x *extractor) classOf(n *html.Node) classKind {
+	return x.kindOf(attr(n, "class"))
 }
 
-// figureClass reports a block whose class names a figure: WordPress's
-// wp-caption, BBC's "Figure-…", RFA's "image-richtext".
-func figureClass(n *html.Node) bool {
-	c := attr(n, "class")
-	if c == "" {
-		return false
+// kindOf reads a class attribute; the answers are kept by value, since
+// pages repeat their classes.
+func (x *extractor) kindOf(class string) classKind {
+	if class == "" {
+		return 0
 	}
-	c = strings.ToLower(c)
-	return strings.Contains(c, "figure") || strings.Contains(c, "wp-caption") || strings.Contains(c, "image-richtext")
+	if k, ok := x.classes[class]; ok {
+		return k
+	}
+	x.lower = append(x.lower[:0], class...)
+	for i, c := range x.lower {
+		if 'A' <= c && c <= 'Z' {
+			x.lower[i] = c + 'a' - 'A'
+		}
+	}
+	var k classKind
+	for _, s := range skipClasses {
+		if bytes.Contains(x.lower, []byte(s)) {
+			k |= classSkip
+			break
+		}
+	}
+	for _, s := range figureClasses {
+		if bytes.Contains(x.lower, []byte(s)) {
+			k |= classFigure
+			break
+		}
+	}
+	if x.classes == nil {
+		x.classes = make(map[string]classKind)
+	}
+	x.classes[class] = k
+	return k
 }

@@ -27,11 +27,23 @@ const maxPlainHeading = 40
 // kickers ("评论：中国以军工企业应对…"). A short line without a colon, such as
 // the last of a truncated body or a note in brackets, is text.
 func isPlainHeading(s string, runes int) bool {
-	if runes >= maxPlainHeading || strings.ContainsAny(s, "。！？!?；;") || strings.Contains(s, ". ") || endsWithStop(s, true) {
+	if runes >= maxPlainHeading || strings.Contains(s, ". ") || endsWithStop(s, true) {
 		return false
 	}
-	i := strings.Index(s, "：")
-	return i > 0 && runeCount(s[:i]) <= 10
+	colon := -1 // in runes
+	n := 0
+	for _, r := range s {
+		switch r {
+		case '。', '！', '？', '!', '?', '；', ';':
+			return false
+		case '：':
+			if colon < 0 {
+				colon = n
+			}
+		}
+		n++
+	}
+	return colon > 0 && colon <= 10
 }
 
 // bylineRoles start a byline or a credit line: "作者：…", "记者：… 责编：…",
@@ -71,7 +83,7 @@ func isByline(s string, runes int) bool {
 
 // creditPrefixes start a photo credit or a copyright line.
 var creditPrefixes = [...]string{
-	"©", "Ⓒ", "(c)", "(C)", "Copyright", "copyright", "版权所有", "版權所有",
+	"©", "Ⓒ", "(c)", "(C)", "Copyright", "copyright", "版权所有", "版權所有", "版权声明", "版權聲明",
 	"图像来源", "圖像來源", "图片来源", "圖片來源", "Image source", "Getty Images",
 }
 
@@ -85,21 +97,22 @@ func isCredit(s string) bool {
 	return false
 }
 
-// boilerplate is text that marks a paragraph as the outlet's or the feed's
-// furniture rather than the article: copyright notices, disclaimers, the
-// feedx footer, end markers.
+// boilerplate starts a paragraph that is the outlet's or the feed's
+// furniture rather than the article: disclaimers, the feedx footer, end
+// markers, links to the original.
 var boilerplate = [...]string{
-	"版权声明", "版權聲明", "获取更多RSS", "獲取更多RSS", "德国之声致力于为您提供",
-	"~. Fin .~", "点击查看本文英文版", "點擊查看本文英文版",
+	"获取更多RSS", "獲取更多RSS", "德国之声致力于", "德國之聲致力於", "~. Fin .~",
+	"点击查看本文英文版", "點擊查看本文英文版",
 }
 
-// isBoilerplate reports furniture of the outlet or the feed.
+// isBoilerplate reports furniture of the outlet or the feed, by its start:
+// article paragraphs are long, and reading them whole is costly.
 func isBoilerplate(s string) bool {
 	if isCredit(s) {
 		return true
 	}
 	for _, b := range boilerplate {
-		if strings.Contains(s, b) {
+		if strings.HasPrefix(s, b) {
 			return true
 		}
 	}
@@ -116,10 +129,30 @@ var footerMarks = [...]string{
 
 // isFooter reports the start of a footer.
 func isFooter(s string) bool {
+	s = strings.TrimLeft(s, "【[ ")
 	for _, m := range footerMarks {
 		if strings.HasPrefix(s, m) {
 			return true
 		}
+	}
+	return false
+}
+
+// mayBeFurniture is a quick test before isByline, isBoilerplate and
+// isFooter: most paragraphs start with a character none of their patterns
+// starts with. The characters are the first ones of every pattern above,
+// after the brackets and dots that may open them.
+func mayBeFurniture(s string) bool {
+	for _, r := range s {
+		switch r {
+		case ' ', '.', '。', '·', '（', '(', '【', '[':
+			continue // an opening bracket or dot: look further
+		case '©', 'Ⓒ', 'C', 'c', '版', '图', '圖', 'I', 'G', '获', '獲', '德', '~', '点', '點',
+			'作', '记', '記', '编', '編', '责', '責', '翻', '譯', '译', '撰', '网', '網', '摄', '攝',
+			'校', '来', '來', '文':
+			return true
+		}
+		return false
 	}
 	return false
 }

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // checkInvariants checks what holds for every article Parse returns.
@@ -33,6 +34,15 @@ func checkInvariants(t *testing.T, a *Article) {
 	for i, p := range a.Paragraphs {
 		if p == "" || strings.TrimSpace(p) != p || strings.Contains(p, "  ") {
 			t.Errorf("paragraph %d: got %q, want it non-empty with white space collapsed", i, p)
+		}
+	}
+	texts := append([]string{a.Headline, a.Lead, a.Source}, a.Paragraphs...)
+	if a.Photo != nil {
+		texts = append(texts, a.Photo.Caption)
+	}
+	for _, s := range texts {
+		if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+			t.Errorf("got %q, want valid UTF-8 without control characters", s)
 		}
 	}
 	if a.Photo != nil {

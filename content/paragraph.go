@@ -26,40 +26,45 @@ func (x *extractor) paragraph(p *html.Node) {
 
 // inline reads the phrasing content of a paragraph.
 func (x *extractor) inline(n *html.Node, bold, link bool) {
-	s := &x.seg
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		switch c.Type {
-		case html.TextNode:
-			x.text(c.Data, bold, link)
-		case html.ElementNode:
-			if skipped(c) {
-				continue
-			}
-			switch c.DataAtom {
-			case atom.Br:
-				s.brs++
-			case atom.Img:
-				x.image(c)
-			case atom.Picture:
-				x.images(c)
-			case atom.Noscript:
-				x.images(c)
-			case atom.Small:
-				if !captionSmall(c) {
-					x.inline(c, bold, link)
-				}
-			case atom.B, atom.Strong, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
-				x.inline(c, true, link)
-			case atom.A:
-				x.inline(c, bold, true)
-			default:
-				if isImg(c) {
-					x.image(c)
-					continue
-				}
-				x.inline(c, bold, link)
-			}
+		x.phrase(c, bold, link)
+	}
+}
+
+// phrase reads one node of phrasing content.
+func (x *extractor) phrase(c *html.Node, bold, link bool) {
+	switch c.Type {
+	case html.TextNode:
+		x.text(c.Data, bold, link)
+		return
+	case html.ElementNode:
+	default:
+		return
+	}
+	if x.skipped(c) {
+		return
+	}
+	switch c.DataAtom {
+	case atom.Br:
+		x.seg.brs++
+	case atom.Img:
+		x.image(c)
+	case atom.Picture, atom.Noscript:
+		x.images(c)
+	case atom.Small:
+		if !captionSmall(c) {
+			x.inline(c, bold, link)
 		}
+	case atom.B, atom.Strong, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		x.inline(c, true, link)
+	case atom.A:
+		x.inline(c, bold, true)
+	default:
+		if isImg(c) {
+			x.image(c)
+			return
+		}
+		x.inline(c, bold, link)
 	}
 }
 
@@ -103,21 +108,22 @@ func (x *extractor) flush() {
 		s.text.reset()
 		s.bold, s.link, s.brs, s.total = 0, 0, 0, 0
 	}()
-	if x.done || s.total == 0 {
+	if x.done || s.total == 0 || x.loose && s.total < minLooseText {
 		return
 	}
 	t := s.text.String()
+	furniture := mayBeFurniture(t)
 	switch {
 	case !hasLetter(t):
 		return
-	case isFooter(t):
+	case furniture && isFooter(t):
 		x.done = true
 		return
 	case s.bold == s.total && isHeading(t, s.total), isPlainHeading(t, s.total):
 		return
 	case s.link == s.total && s.total < maxLinkLine:
 		return
-	case isByline(t, s.total), isBoilerplate(t):
+	case furniture && (isByline(t, s.total) || isBoilerplate(t)):
 		return
 	}
 	if len(x.paras) == 0 {

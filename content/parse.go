@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,10 +37,16 @@ func Parse(r io.Reader) (*Article, error) {
 // than MaxSize is refused without being read.
 //
 // Its errors are *FileError naming path; they wrap the errors Parse
-// returns, or the os package's error when the file can't be opened or read.
+// returns, or the os package's error when the file can't be opened or read,
+// or say that path is not a regular file.
 func ParseFile(path string) (*Article, error) {
 	a, err := parseFile(path)
 	if err != nil {
+		// The path is said once, by FileError: "content: x.txt: open:
+		// no such file or directory".
+		if pe, ok := err.(*fs.PathError); ok {
+			err = fmt.Errorf("%s: %w", pe.Op, pe.Err)
+		}
 		return nil, &FileError{Path: path, Err: err}
 	}
 	return a, nil
@@ -68,25 +76,33 @@ func parseFile(path string) (*Article, error) {
 }
 
 // readDoc reads at most MaxSize+1 bytes of r; size, when not negative, is
-// the expected length.
+// the expected length, read into one buffer of that size.
 func readDoc(r io.Reader, size int64) ([]byte, error) {
 	if size < 0 {
 		if l, ok := r.(interface{ Len() int }); ok {
 			size = int64(l.Len())
 		}
 	}
-	var buf bytes.Buffer
-	if size >= 0 && size <= MaxSize {
-		buf.Grow(int(size) + bytes.MinRead)
+	if size < 0 || size > MaxSize {
+		size = 32 << 10
 	}
-	n, err := buf.ReadFrom(io.LimitReader(r, MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
+	buf := make([]byte, 0, size+1) // +1: EOF is seen without growing
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, min(cap(buf), MaxSize+1-len(buf)))
+		}
+		n, err := r.Read(buf[len(buf):min(cap(buf), MaxSize+1)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > MaxSize {
+			return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxSize)
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read: %w", err)
+		}
 	}
-	if n > MaxSize {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxSize)
-	}
-	return buf.Bytes(), nil
 }
 
 // parseDoc checks that data is a text document, reads its three header
@@ -101,6 +117,9 @@ func parseDoc(data []byte) (*Article, error) {
 	line1, rest := nextLine(rest)
 	line2, rest := nextLine(rest)
 	line3, body := nextLine(rest)
+	if !utf8.ValidString(line1) || !utf8.ValidString(line2) || !utf8.ValidString(line3) {
+		return nil, notText(data)
+	}
 
 	feed, err := feedTime(line1)
 	if err != nil {
@@ -114,7 +133,7 @@ func parseDoc(data []byte) (*Article, error) {
 		return nil, ErrNoRule
 	}
 	u, err := url.Parse(target)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || strings.Trim(u.Hostname(), ".") == "" {
 		return nil, fmt.Errorf("%w: link target %q is not an http(s) URL", ErrNoHeadline, target)
 	}
 	a := &Article{
@@ -125,11 +144,15 @@ func parseDoc(data []byte) (*Article, error) {
 		FeedTime:  feed,
 		Source:    sourceName(u.Hostname()),
 	}
-	extract(a, u, body)
+	if !extract(a, u, body) {
+		return nil, notText(data)
+	}
 	return a, nil
 }
 
-// checkText refuses empty, binary and non-UTF-8 data.
+// checkText refuses empty and binary data. UTF-8 is checked where it
+// matters, and where the bytes are read anyway: the header lines in
+// parseDoc, the article's text as extract copies it.
 func checkText(data []byte) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return ErrEmpty
@@ -137,8 +160,14 @@ func checkText(data []byte) error {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return ErrBinary
 	}
-	// Control characters other than white space are rare in text; in
-	// quantity they mean binary data.
+	return nil
+}
+
+// notText says why data, found to hold bytes that are not UTF-8, is
+// refused: binary data, or text in another encoding (GBK, Big5, …).
+func notText(data []byte) error {
+	// Control characters other than white space are rare in text, in
+	// any encoding; in quantity they mean binary data.
 	head := data[:min(len(data), 4096)]
 	ctrl := 0
 	for _, c := range head {
@@ -149,10 +178,7 @@ func checkText(data []byte) error {
 	if ctrl*20 > len(head) {
 		return ErrBinary
 	}
-	if !utf8.Valid(data) {
-		return ErrNotUTF8
-	}
-	return nil
+	return ErrNotUTF8
 }
 
 // trimPartialRune drops an incomplete UTF-8 sequence at the end of data: a

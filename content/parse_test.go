@@ -104,6 +104,7 @@ func TestParseFileRefuses(t *testing.T) {
 		{"bad_empty.txt", ErrEmpty},
 		{"bad_binary.txt", ErrBinary},
 		{"bad_gbk.txt", ErrNotUTF8},
+		{"bad_gbk_body.txt", ErrNotUTF8},
 		{"bad_no_time.txt", ErrNoTime},
 		{"bad_no_link.txt", ErrNoHeadline},
 		{"bad_relative_link.txt", ErrNoHeadline},
@@ -128,6 +129,16 @@ func TestParseFileRefuses(t *testing.T) {
 				t.Errorf("got message %q, want it to start with %q", err, want)
 			}
 		})
+	}
+}
+
+// TestParseRefusesHosts checks link targets without a usable host.
+func TestParseRefusesHosts(t *testing.T) {
+	for _, target := range []string{"http://.", "http://..", "https://", "http://:80/a", "ftp://example.org/a"} {
+		_, err := Parse(strings.NewReader("<!--1-->\n[标题](" + target + ")\n---\n"))
+		if !errors.Is(err, ErrNoHeadline) {
+			t.Errorf("%s: got %v, want %v", target, err, ErrNoHeadline)
+		}
 	}
 }
 

@@ -41,21 +41,24 @@ var outlets = [...]struct{ domain, name string }{
 // sourceName returns the outlet's display name for a URL host, else the host
 // without "www.".
 func sourceName(host string) string {
-	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	if h, _, ok := strings.Cut(host, ":"); ok {
 		host = h
 	}
+	host = strings.TrimRight(strings.ToLower(host), ".")
 	for _, o := range outlets {
 		if underDomain(host, o.domain) {
 			return o.name
 		}
 	}
-	return strings.TrimPrefix(host, "www.")
+	if name := strings.TrimPrefix(host, "www."); name != "" {
+		return name
+	}
+	return host
 }
 
 // underDomain reports whether host is domain or one of its subdomains.
 func underDomain(host, domain string) bool {
-	return host == domain || strings.HasSuffix(host, "."+domain) && len(host) > len(domain)+1
+	return host == domain || strings.HasSuffix(host, "."+domain)
 }
 
 // The zones in which outlets write a time without a zone: RFI writes Paris
