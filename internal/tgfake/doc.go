@@ -19,7 +19,8 @@
 // Failures are injected with Inject (by method, chat and count), InjectFunc
 // (decided per call), Block, Migrate and SetUnfetchable; the constructors
 // Blocked, Kicked, ChatNotFound, TooMany, BadGateway, Timeout… build
-// Telegram's answers.
+// Telegram's answers. Options.RequestLatency and AnswerLatency make every
+// send slow, so that a client stopped mid-request leaves sends in flight.
 //
 // Rate limits are token buckets: 30/s for the bot, 1/s per chat with a
 // burst of 5 (private) or 3 (groups), 20/min per group; 429 answers carry
