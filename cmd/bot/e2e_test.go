@@ -103,11 +103,18 @@ func testInterruptedBroadcast(t *testing.T, sig syscall.Signal) {
 	}
 	t.Logf("%v: %d of %d broadcast messages accepted at the signal, %d when the process had exited %v later",
 		sig, atSignal, total, afterStop, exitAfter.Round(time.Millisecond))
+	if sig == syscall.SIGTERM {
+		for _, msg := range []string{"bot: broadcast interrupted; the next run resumes it", "bot stopped"} {
+			if first.logged(msg) != 1 {
+				t.Errorf("the log after SIGTERM lacks %q", msg)
+			}
+		}
+	}
 
 	// The restart resumes the broadcast and completes it.
 	second := startE2EService(t, fake, vars)
 	e2eWait(t, "the resumed broadcast to finish", func() bool { return second.logged("bot: broadcast done") > 0 })
-	second.stop(t)
+	t.Logf("the restarted service exited %v after SIGTERM", second.stop(t).Round(time.Millisecond))
 
 	store, err := state.Open(vars["DB_PATH"])
 	if err != nil {
@@ -145,6 +152,14 @@ func testInterruptedBroadcast(t *testing.T, sig syscall.Signal) {
 		}
 	}
 	t.Logf("%v: unknown %d (%d of them received), lost %d, doubled %d", sig, unknown, unknownReceived, lost, doubled)
+	// The articles with a photo went out as photos, the other as text.
+	for _, m := range fake.Messages() {
+		for _, a := range append(due, alpha) {
+			if strings.Contains(m.Visible, a.headline) && (m.Method == "sendPhoto") != (a.photo != "") {
+				t.Errorf("chat %d got %s by %s; its photo is %q", m.ChatID, a.file, m.Method, a.photo)
+			}
+		}
+	}
 	if sig == syscall.SIGTERM && unknown != 0 {
 		t.Errorf("after SIGTERM: got %d unknown entries, want 0: the sends in flight finish and are recorded", unknown)
 	}
