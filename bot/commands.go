@@ -126,7 +126,8 @@ func (b *Bot) latestCommand(ctx context.Context, r request) {
 }
 
 // latest sends the n newest articles, the newest last, and records them for
-// an active subscriber so that no broadcast sends them again.
+// an active subscriber, each before it goes, so that no broadcast sends them
+// again: not even one whose answer was in flight at a crash or timed out.
 func (b *Bot) latest(ctx context.Context, r request, n int) {
 	c := catalogFor(r.lang)
 	arts, err := b.store.Newest(n)
@@ -146,6 +147,12 @@ func (b *Bot) latest(ctx context.Context, r request, n int) {
 		if err != nil {
 			b.log.Error("bot: stored article unreadable", slog.Any("err", err))
 			continue
+		}
+		// Recorded before it goes, as a broadcast's send is: an answer in
+		// flight at a crash or a timeout may arrive, and no broadcast may
+		// send it again. Its message ID is recorded after.
+		if err := b.store.RecordLatest(r.chat, time.Now(), []string{a.ID}, []int{0}); err != nil {
+			b.log.Error("bot: record /latest", slog.Int64("chat_id", r.chat), slog.Any("err", err))
 		}
 		msg, err := b.out.article(readerLane(ctx), r.chat, a, r.lang)
 		if err != nil {

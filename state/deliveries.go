@@ -384,7 +384,10 @@ func (s *Store) Record(changes []Change) ([]error, error) {
 // RecordLatest records that the articles were sent to chat as an answer to
 // /latest, with Telegram's message IDs, so that no broadcast sends them to
 // it again; they still count toward a broadcast's cap. An entry waiting to
-// be sent becomes Sent; one being sent is left to its sender. Nothing is
+// be sent becomes Sent; one being sent is left to its sender. Record an
+// answer before it goes, with message ID 0, and again once Telegram has
+// answered, with its ID: an answer in flight at a crash may have arrived,
+// and the first record keeps every broadcast from sending it. Nothing is
 // recorded for a chat that is not an active subscriber: it has no
 // broadcast to protect, and subscribing later gives no backlog anyway. It
 // returns ErrInvalid when the two slices differ in length and ErrNotFound
@@ -420,6 +423,10 @@ func (s *Store) RecordLatest(chat int64, now time.Time, articleIDs []string, mes
 			case e.State != Sending && e.State != Sent:
 				e.MessageID = messageIDs[i]
 				err = l.move(&e, Sent, now, "latest", 0)
+			case e.State == Sent && e.Reason == "latest" && e.MessageID == 0:
+				// Recorded before it went: now it has its message.
+				e.MessageID = messageIDs[i]
+				err = l.put(&e)
 			}
 			if err != nil {
 				return err

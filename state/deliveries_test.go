@@ -355,6 +355,34 @@ func TestRecordLatest(t *testing.T) {
 	}
 }
 
+func TestRecordLatestBeforeAndAfterTheSend(t *testing.T) {
+	s := newTestStore(t)
+	mustSubscribe(t, s, 1)
+	ingest(t, s, t0, "a", "b")
+	it := itemOf(t, s, "b")
+	for _, tc := range []struct {
+		name    string
+		msg     int
+		wantMsg int
+	}{
+		{"before the send: sent, no message yet", 0, 0},
+		{"after: the message", 21, 21},
+		{"again: the first message stays", 22, 21},
+	} {
+		if err := s.RecordLatest(1, t0, []string{"b"}, []int{tc.msg}); err != nil {
+			t.Fatal(err)
+		}
+		checkLedger(t, s)
+		e, err := s.Entry(1, it)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.State != Sent || e.MessageID != tc.wantMsg {
+			t.Errorf("%s: got %v, message %d; want sent, message %d", tc.name, e.State, e.MessageID, tc.wantMsg)
+		}
+	}
+}
+
 func TestMoveChatMovesLedger(t *testing.T) {
 	s := newTestStore(t)
 	mustSubscribe(t, s, -100)
