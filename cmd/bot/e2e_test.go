@@ -113,6 +113,11 @@ func testInterruptedBroadcast(t *testing.T, sig syscall.Signal) {
 
 	// The restart resumes the broadcast and completes it.
 	second := startE2EService(t, fake, vars)
+	// The shell reaches the restarted service, also past the socket file
+	// a killed one left.
+	if r := e2eStats(t, vars); r.LastBroadcast == nil {
+		t.Errorf("stats through the restarted service: got no broadcast")
+	}
 	e2eWait(t, "the resumed broadcast to finish", func() bool { return second.logged("bot: broadcast done") > 0 })
 	t.Logf("the restarted service exited %v after SIGTERM", second.stop(t).Round(time.Millisecond))
 
@@ -186,41 +191,60 @@ func testInterruptedBroadcast(t *testing.T, sig syscall.Signal) {
 	}
 }
 
+// TestE2ENewSeedFileDelivered drops a seed file into the folder of a running
+// bot: the next scan, by SCAN_INTERVAL or by SIGHUP, picks it up and the
+// broadcast of BROADCAST_INTERVAL delivers it.
 func TestE2ENewSeedFileDelivered(t *testing.T) {
 	t.Parallel()
-	fake := e2eFake(t, tgfake.Options{})
-	seeds := t.TempDir()
-	now := time.Now()
-	alpha := articleAt("Alpha", now, time.Hour, false)
-	alpha.write(t, seeds)
-	vars := e2eEnv(t, fake, seeds, map[string]string{"SCAN_INTERVAL": "200ms", "BROADCAST_INTERVAL": "1s"})
-	svc := startE2EService(t, fake, vars)
-	us := readers(3001, 5)
-	startReaders(t, fake, us, alpha)
+	for _, tc := range []struct {
+		name    string
+		scan    string
+		sighup  bool
+		trigger string
+	}{
+		{"SCAN_INTERVAL", "200ms", false, "timer"},
+		{"SIGHUP", "1h", true, "SIGHUP"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fake := e2eFake(t, tgfake.Options{})
+			seeds := t.TempDir()
+			now := time.Now()
+			alpha := articleAt("Alpha", now, time.Hour, false)
+			alpha.write(t, seeds)
+			vars := e2eEnv(t, fake, seeds, map[string]string{"SCAN_INTERVAL": tc.scan, "BROADCAST_INTERVAL": "1s"})
+			svc := startE2EService(t, fake, vars)
+			us := readers(3001, 5)
+			startReaders(t, fake, us, alpha)
 
-	echo := articleAt("Echo", now, time.Minute, true)
-	echo.write(t, seeds)
-	e2eWait(t, "the dropped article delivered to every reader", func() bool {
-		got := received(fake, echo)
-		for _, u := range us {
-			if got[u.ID][echo.headline] == 0 {
-				return false
+			echo := articleAt("Echo", now, time.Minute, true)
+			echo.write(t, seeds)
+			if tc.sighup {
+				svc.signal(t, syscall.SIGHUP)
 			}
-		}
-		return true
-	})
-	svc.stop(t)
+			e2eWait(t, "the dropped article delivered to every reader", func() bool {
+				got := received(fake, echo)
+				for _, u := range us {
+					if got[u.ID][echo.headline] == 0 {
+						return false
+					}
+				}
+				return true
+			})
+			svc.stop(t)
 
-	got := received(fake, alpha, echo)
-	for _, u := range us {
-		for _, a := range []seedArticle{alpha, echo} {
-			if n := got[u.ID][a.headline]; n != 1 {
-				t.Errorf("chat %d got %s %d times, want once", u.ID, a.file, n)
+			got := received(fake, alpha, echo)
+			for _, u := range us {
+				for _, a := range []seedArticle{alpha, echo} {
+					if n := got[u.ID][a.headline]; n != 1 {
+						t.Errorf("chat %d got %s %d times, want once", u.ID, a.file, n)
+					}
+				}
 			}
-		}
-	}
-	if svc.logged("seeds scanned") < 2 {
-		t.Errorf("the log shows %d scans, want the start's and the timer's", svc.logged("seeds scanned"))
+			if want := `"trigger":"` + tc.trigger + `","files":2,"added":1`; !strings.Contains(svc.stderr.String(), want) {
+				t.Errorf("the log lacks the scan that found the file, %s", want)
+			}
+		})
 	}
 }
 
@@ -287,6 +311,22 @@ func TestE2ETokenNeverPrinted(t *testing.T) {
 	seeds := t.TempDir()
 	articleAt("Alpha", time.Now(), time.Hour, false).write(t, seeds)
 
+	t.Run("run, Telegram goes away while running", func(t *testing.T) {
+		fake := e2eFake(t, tgfake.Options{})
+		seeds := t.TempDir()
+		alpha := articleAt("Alpha", time.Now(), time.Hour, false)
+		alpha.write(t, seeds)
+		svc := startE2EService(t, fake, e2eEnv(t, fake, seeds, nil))
+		startReaders(t, fake, readers(5101, 1), alpha)
+		fake.Close()
+		e2eWait(t, "a failed poll in the log", func() bool { return svc.logged("bot: getUpdates failed") > 0 })
+		svc.signal(t, syscall.SIGTERM)
+		code := svc.wait(t, 10*time.Second)
+		t.Logf("exit %d: %s", code, lastLines(svc.stderr.String(), 1))
+		if svc.leaked() {
+			t.Errorf("the token's secret is in the output:\n%s", svc.stderr)
+		}
+	})
 	for _, tc := range []struct {
 		name     string
 		endpoint string
