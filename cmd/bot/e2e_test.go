@@ -387,40 +387,48 @@ func subscribeOffline(t *testing.T, vars map[string]string) {
 	}
 }
 
-// TestE2ELatestInFlightAtCrashNotBroadcast kills the bot while its answer to
-// a subscriber's /latest is in flight: delivered, but not yet answered by
-// Telegram. A send in flight at a crash may have arrived, so the broadcast
-// after the restart must not send that article to that reader again.
-func TestE2ELatestInFlightAtCrashNotBroadcast(t *testing.T) {
+// TestE2ELatestInFlightAtStopNotBroadcast stops the bot while its answer to
+// a subscriber's /latest is in flight: delivered, but never answered by
+// Telegram. The answer may have arrived, so the broadcast after the restart
+// must not send that article to that reader again: neither after SIGKILL nor
+// after SIGTERM, when the answer's grace runs out.
+func TestE2ELatestInFlightAtStopNotBroadcast(t *testing.T) {
 	t.Parallel()
-	fake := e2eFake(t, tgfake.Options{})
-	seeds := t.TempDir()
-	now := time.Now()
-	alpha := articleAt("Alpha", now, time.Hour, false)
-	alpha.write(t, seeds)
-	vars := e2eEnv(t, fake, seeds, nil)
-	first := startE2EService(t, fake, vars)
-	reader := readers(6001, 1)[0]
-	startReaders(t, fake, []tgbotapi.User{reader}, alpha)
+	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			fake := e2eFake(t, tgfake.Options{})
+			seeds := t.TempDir()
+			now := time.Now()
+			alpha := articleAt("Alpha", now, time.Hour, false)
+			alpha.write(t, seeds)
+			vars := e2eEnv(t, fake, seeds, nil)
+			first := startE2EService(t, fake, vars)
+			reader := readers(6001, 1)[0]
+			startReaders(t, fake, []tgbotapi.User{reader}, alpha)
 
-	delta := articleAt("Delta", now, time.Minute, true)
-	delta.write(t, seeds)
-	if out, _, code := runBot(t, vars, "ingest"); code != 0 || !strings.Contains(out, "1 added") {
-		t.Fatalf("ingest: got %q, exit %d; want 1 added", out, code)
-	}
-	fake.Inject("sendPhoto", reader.ID, tgfake.Timeout(true), 1)
-	fake.PostPrivate(reader, "/latest")
-	e2eWait(t, "the /latest answer delivered", func() bool { return received(fake, delta)[reader.ID][delta.headline] == 1 })
-	first.signal(t, syscall.SIGKILL)
-	first.wait(t, 10*time.Second)
+			delta := articleAt("Delta", now, time.Minute, true)
+			delta.write(t, seeds)
+			if out, _, code := runBot(t, vars, "ingest"); code != 0 || !strings.Contains(out, "1 added") {
+				t.Fatalf("ingest: got %q, exit %d; want 1 added", out, code)
+			}
+			fake.Inject("sendPhoto", reader.ID, tgfake.Timeout(true), 1)
+			fake.PostPrivate(reader, "/latest")
+			e2eWait(t, "the /latest answer delivered", func() bool { return received(fake, delta)[reader.ID][delta.headline] == 1 })
+			start := time.Now()
+			first.signal(t, sig)
+			code := first.wait(t, 10*time.Second)
+			t.Logf("%v: exit %d after %v", sig, code, time.Since(start).Round(time.Millisecond))
 
-	second := startE2EService(t, fake, vars)
-	out, _, code := runBot(t, vars, "broadcast", "-wait")
-	if code != 0 {
-		t.Fatalf("broadcast -wait: got %q, exit %d", out, code)
-	}
-	second.stop(t)
-	if n := received(fake, delta)[reader.ID][delta.headline]; n != 1 {
-		t.Errorf("the reader got %s %d times, want once: the broadcast sent the /latest answer again", delta.file, n)
+			second := startE2EService(t, fake, vars)
+			out, _, code := runBot(t, vars, "broadcast", "-wait")
+			if code != 0 {
+				t.Fatalf("broadcast -wait: got %q, exit %d", out, code)
+			}
+			second.stop(t)
+			if n := received(fake, delta)[reader.ID][delta.headline]; n != 1 {
+				t.Errorf("the reader got %s %d times, want once: the broadcast sent the /latest answer again", delta.file, n)
+			}
+		})
 	}
 }
