@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -50,7 +51,10 @@ func TestMain(m *testing.M) {
 }
 
 // botBinary builds ./cmd/bot (the package under test) once and returns the
-// executable's path. It skips the test under -short.
+// executable's path. It skips the test under -short. Under -race the child
+// is built with -race too: the race-built packages of the test binary are
+// in the build cache already (on a fresh machine a plain build would compile
+// everything again), and a race in the real process fails its test.
 func botBinary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
@@ -62,7 +66,11 @@ func botBinary(t *testing.T) string {
 			return
 		}
 		path := filepath.Join(b.dir, "bot")
-		out, err := exec.Command("go", "build", "-o", path, ".").CombinedOutput()
+		args := []string{"build", "-o", path}
+		if raceEnabled() {
+			args = append(args, "-race")
+		}
+		out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
 		if err != nil {
 			b.err = fmt.Errorf("go build: %w\n%s", err, out)
 			return
@@ -73,6 +81,20 @@ func botBinary(t *testing.T) string {
 		t.Fatal(b.err)
 	}
 	return b.path
+}
+
+// raceEnabled reports whether this test binary was built with -race.
+func raceEnabled() bool {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
 }
 
 // A child is one run of the bot binary.
@@ -94,7 +116,8 @@ func startBot(t *testing.T, vars map[string]string, args ...string) *child {
 	dir := t.TempDir()
 	cmd := exec.Command(botBinary(t), args...)
 	cmd.Dir = dir
-	cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}
+	// A race-built child would otherwise sleep a second before it exits.
+	cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "GORACE=atexit_sleep_ms=0"}
 	for k, v := range vars {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
