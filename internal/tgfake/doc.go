@@ -38,6 +38,6 @@
 //
 // A chat needs no declaring: positive IDs are private chats, IDs at or below
 // -1000000000000 supergroups, other negative IDs groups. Edits count against
-// the bot-wide limit only. The package is internal to bot: cmd/ cannot
-// import it.
+// the bot-wide limit only. The package is internal to this module: the
+// tests of bot and cmd/bot use it, nothing outside can.
 package tgfake
