@@ -19,7 +19,8 @@
 // Failures are injected with Inject (by method, chat and count), InjectFunc
 // (decided per call), Block, Migrate and SetUnfetchable; the constructors
 // Blocked, Kicked, ChatNotFound, TooMany, BadGateway, Timeout… build
-// Telegram's answers.
+// Telegram's answers. Options.RequestLatency and AnswerLatency make every
+// send slow, so that a client stopped mid-request leaves sends in flight.
 //
 // Rate limits are token buckets: 30/s for the bot, 1/s per chat with a
 // burst of 5 (private) or 3 (groups), 20/min per group; 429 answers carry
@@ -37,6 +38,6 @@
 //
 // A chat needs no declaring: positive IDs are private chats, IDs at or below
 // -1000000000000 supergroups, other negative IDs groups. Edits count against
-// the bot-wide limit only. The package is internal to bot: cmd/ cannot
-// import it.
+// the bot-wide limit only. The package is internal to this module: the
+// tests of bot and cmd/bot use it, nothing outside can.
 package tgfake

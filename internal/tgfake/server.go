@@ -46,6 +46,13 @@ type Options struct {
 	// Now is the clock of the rate limits; default time.Now. Tests that
 	// check a limit freeze it.
 	Now func() time.Time
+	// RequestLatency and AnswerLatency slow every send (sendMessage,
+	// sendPhoto, editMessageText), as a long way to Telegram does: the
+	// server waits RequestLatency before it acts on a request (a client
+	// that hangs up meanwhile cancels it: nothing is delivered), and
+	// AnswerLatency after, before it answers (a client that hangs up
+	// meanwhile cannot know that its message was delivered). Default 0.
+	RequestLatency, AnswerLatency time.Duration
 }
 
 // A Server is a fake Telegram Bot API. Its methods are safe for concurrent
@@ -59,6 +66,7 @@ type Server struct {
 
 	username string
 	now      func() time.Time
+	latency  [2]time.Duration // RequestLatency, AnswerLatency
 	srv      *httptest.Server
 	done     chan struct{}
 	stop     sync.Once
@@ -100,6 +108,7 @@ func New(tb testing.TB, o Options) *Server {
 	}
 	s := &Server{
 		now:          o.Now,
+		latency:      [2]time.Duration{o.RequestLatency, o.AnswerLatency},
 		Token:        o.Token,
 		username:     o.Username,
 		done:         make(chan struct{}),
@@ -188,6 +197,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	slow := isSend(method)
+	if slow && !s.pause(r, s.latency[0]) {
+		return // the client hung up: nothing was done
+	}
 	var (
 		result any
 		ferr   *Fault
@@ -212,6 +225,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		ferr = &Fault{Code: http.StatusNotFound, Description: "Not Found"}
 	}
+	if slow {
+		s.pause(r, s.latency[1])
+	}
 	if f != nil { // a timeout after the message went through
 		s.fail(w, r, f)
 		return
@@ -221,6 +237,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "result": result})
+}
+
+// isSend reports whether method sends or edits a message: the calls
+// Options.RequestLatency and AnswerLatency slow.
+func isSend(method string) bool {
+	return method == "sendMessage" || method == "sendPhoto" || method == "editMessageText"
+}
+
+// pause waits d, and reports whether it did: false when the client hung up
+// or the server closed first.
+func (s *Server) pause(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+	case <-s.done:
+	}
+	return false
 }
 
 // fail answers with f: an error, an HTML page, or no answer at all.

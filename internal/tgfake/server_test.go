@@ -603,3 +603,70 @@ func TestGetUpdatesConflicts(t *testing.T) {
 		t.Fatal("first poller was not ended")
 	}
 }
+
+// postSend sends a message to chat 42 with ctx, as a client that may hang up.
+func postSend(ctx context.Context, s *Server) error {
+	body := strings.NewReader("chat_id=42&text=x")
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/bot"+s.Token+"/sendMessage", body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return errors.New(resp.Status)
+	}
+	return nil
+}
+
+func TestLatency(t *testing.T) {
+	t.Run("answered", func(t *testing.T) {
+		s := New(t, Options{Unlimited: true, RequestLatency: 10 * time.Millisecond, AnswerLatency: 10 * time.Millisecond})
+		if err := postSend(context.Background(), s); err != nil {
+			t.Fatalf("send: %v", err)
+		}
+		if n := len(s.Messages()); n != 1 {
+			t.Errorf("got %d messages recorded, want 1", n)
+		}
+	})
+	t.Run("client hangs up before the request is acted on", func(t *testing.T) {
+		s := New(t, Options{Unlimited: true, RequestLatency: time.Minute})
+		ctx, cancel := context.WithCancel(context.Background())
+		errc := make(chan error, 1)
+		go func() { errc <- postSend(ctx, s) }()
+		deadline := time.Now().Add(10 * time.Second)
+		for s.Calls("sendMessage") == 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("the request never reached the server")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+		if err := <-errc; err == nil {
+			t.Error("send: got no error, want the client's")
+		}
+		s.Close() // waits for the handler to return
+		if n := len(s.Messages()); n != 0 {
+			t.Errorf("got %d messages recorded, want 0", n)
+		}
+	})
+	t.Run("client hangs up before the answer", func(t *testing.T) {
+		s := New(t, Options{Unlimited: true, AnswerLatency: time.Minute})
+		ctx, cancel := context.WithCancel(context.Background())
+		errc := make(chan error, 1)
+		go func() { errc <- postSend(ctx, s) }()
+		wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer wcancel()
+		if err := s.Wait(wctx, func() bool { return len(s.Messages()) == 1 }); err != nil {
+			t.Fatalf("waiting for the message to be recorded: %v", err)
+		}
+		cancel()
+		if err := <-errc; err == nil {
+			t.Error("send: got no error, want the client's")
+		}
+	})
+}
