@@ -420,3 +420,20 @@ func TestLatestDuringBroadcastArrivesOnce(t *testing.T) {
 		t.Errorf("ledger: got %+v, %v; want sent with the message ID", e, err)
 	}
 }
+
+// A crowd of readers at once is answered within Telegram's bot-wide limit,
+// with no 429 to pause every send.
+func TestCrowdAnsweredWithoutFloodControl(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, tgfake.Options{}, Options{}).run()
+	const readers = 45
+	for i := range readers {
+		h.fake.PostPrivate(user(int64(5000+i), "en"), "/help")
+	}
+	for i := range readers {
+		h.waitMessages(t, int64(5000+i), 1)
+	}
+	if n := h.fake.TooManyRequests(); n != 0 {
+		t.Errorf("the fake answered %d 429s, want none", n)
+	}
+}

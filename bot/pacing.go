@@ -10,9 +10,11 @@ import (
 
 // A pacer keeps every message within Telegram's limits (TELEGRAM.md,
 // "Limits"). Both lanes — readers' answers and the broadcast — share its
-// per-chat buckets and its 429 pause; only the broadcast takes from the
-// global limiter, so that answers never queue behind broadcast traffic (the
-// room between RATE_LIMIT and Telegram's 30/s is theirs).
+// per-chat buckets, its 429 pause and the bot-wide ceiling; only the
+// broadcast takes from the global limiter (RATE_LIMIT), so that answers
+// never queue behind broadcast traffic: the room between RATE_LIMIT and the
+// ceiling is theirs, and a burst of answers (a crowd sending /start) is
+// paced under the ceiling instead of earning a 429 that pauses everything.
 //
 // The per-chat buckets mirror Telegram's (about 1 a second, a short burst)
 // with one token of margin, so that a request that arrives early after a
@@ -20,6 +22,7 @@ import (
 // sliding window: never more than that in any minute.
 type pacer struct {
 	global  *rate.Limiter
+	ceiling *rate.Limiter // every send: Telegram's bot-wide limit
 	spacing time.Duration // per chat; also the refill period of its bucket
 	perMin  int           // group messages a minute; 0 for none
 
@@ -35,6 +38,10 @@ type chatPace struct {
 	group *window       // groups: per minute; nil for private chats
 }
 
+// ceilingRate is Telegram's limit of about 30 messages a second for one bot,
+// less one of margin; a RATE_LIMIT above it (paid broadcasts) raises it.
+const ceilingRate = 29
+
 // Bursts Telegram tolerates into one chat, less one token of margin.
 const (
 	privateBurst = 4
@@ -43,8 +50,10 @@ const (
 
 func newPacer(perSecond float64, spacing time.Duration, groupPerMinute int) *pacer {
 	burst := max(1, int(perSecond/10))
+	ceiling := max(perSecond, ceilingRate)
 	return &pacer{
 		global:  rate.NewLimiter(rate.Limit(perSecond), burst),
+		ceiling: rate.NewLimiter(rate.Limit(ceiling), max(5, int(ceiling/10))),
 		spacing: spacing,
 		perMin:  groupPerMinute,
 		chats:   make(map[int64]*chatPace),
@@ -124,6 +133,12 @@ func later(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// waitCeiling waits for a token of the bot-wide ceiling. It returns ctx's
+// error when ctx ends first.
+func (p *pacer) waitCeiling(ctx context.Context) error {
+	return p.ceiling.Wait(ctx)
 }
 
 // waitGlobal waits for a broadcast token. It returns ctx's error when ctx

@@ -43,6 +43,12 @@ func TestPacerBuckets(t *testing.T) {
 	if got := p.global.Limit(); got != 25 {
 		t.Errorf("got a global limit of %v, want 25", got)
 	}
+	if got := p.ceiling.Limit(); got != ceilingRate {
+		t.Errorf("got a ceiling of %v, want %v", got, ceilingRate)
+	}
+	if got := newPacer(1000, time.Second, 20).ceiling.Limit(); got != 1000 {
+		t.Errorf("RATE_LIMIT 1000: got a ceiling of %v, want 1000", got)
+	}
 }
 
 // TestWindow checks that a window never reserves more than n events in

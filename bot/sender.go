@@ -37,8 +37,8 @@ type lane struct {
 	before func() error
 }
 
-// readerLane is the lane of readers' answers: one context, no global
-// limiter.
+// readerLane is the lane of readers' answers: one context, no broadcast
+// limiter (the bot-wide ceiling applies to every lane).
 func readerLane(ctx context.Context) lane { return lane{ctx: ctx, send: ctx} }
 
 // send sends m into chat. It returns the final error: an *Error whose class
@@ -58,6 +58,9 @@ func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Messag
 			if err := o.pace.waitGlobal(l.ctx); err != nil {
 				return tgbotapi.Message{}, err
 			}
+		}
+		if err := o.pace.waitCeiling(l.ctx); err != nil {
+			return tgbotapi.Message{}, err
 		}
 		// A pause may have begun while this send waited for its tokens.
 		if err := o.pace.pause.wait(l.ctx); err != nil {
