@@ -139,7 +139,7 @@ func TestPlanSelection(t *testing.T) {
 				mustSubscribe(t, s, 1, 2)
 				ingest(t, s, recent, "a", "b", "c", "d")
 				// Chat 1 asked /latest: it got d, the newest.
-				if err := s.RecordLatest(1, recent, []string{"d"}, []int{100}); err != nil {
+				if err := recordLatest(s, 1, recent, []string{"d"}, []int{100}); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -247,7 +247,7 @@ func TestPlanSelection(t *testing.T) {
 				if err := s.MoveChat(-100, -200); err != nil {
 					t.Fatal(err)
 				}
-				if err := s.RecordLatest(-200, recent, []string{"b"}, []int{5}); err != nil {
+				if err := recordLatest(s, -200, recent, []string{"b"}, []int{5}); err != nil {
 					t.Fatal(err)
 				}
 				sendAll(t, s, recent)

@@ -80,7 +80,7 @@ type Entry struct {
 	ArticleID string
 	State     EntryState
 	// Broadcast is the ID of the broadcast that planned the entry, 0 for
-	// one recorded by RecordLatest.
+	// one claimed by ClaimLatest.
 	Broadcast uint64
 	// Round is the entry's place among its chat's entries in that
 	// broadcast: 0 for the first item, 1 for the second, and so on.
@@ -406,60 +406,6 @@ func (s *Store) Record(changes []Change) ([]error, error) {
 		return nil, fmt.Errorf("state: record %d changes: %w", len(changes), err)
 	}
 	return rejected, nil
-}
-
-// RecordLatest records that the articles were sent to chat as an answer to
-// /latest, with Telegram's message IDs, so that no broadcast sends them to
-// it again; they still count toward a broadcast's cap. It records after the
-// fact: a broadcast may send an article meanwhile. ClaimLatest, before the
-// send, leaves no such window. An entry waiting to
-// be sent becomes Sent; one being sent is left to its sender. Nothing is
-// recorded for a chat that is not an active subscriber: it has no
-// broadcast to protect, and subscribing later gives no backlog anyway. It
-// returns ErrInvalid when the two slices differ in length and ErrNotFound
-// for an unknown article; then nothing is recorded.
-func (s *Store) RecordLatest(chat int64, now time.Time, articleIDs []string, messageIDs []int) error {
-	if len(articleIDs) != len(messageIDs) {
-		return fmt.Errorf("state: record latest for %d: %d articles, %d messages: %w", chat, len(articleIDs), len(messageIDs), ErrInvalid)
-	}
-	err := s.db.Update(func(tx *bbolt.Tx) error {
-		sub, found, err := getSubscriber(tx, chat)
-		if err != nil || !found || sub.Status != Active {
-			return err
-		}
-		l, err := openLedger(tx)
-		if err != nil {
-			return err
-		}
-		arts := tx.Bucket(bucketArticles)
-		for i, id := range articleIDs {
-			v := arts.Get([]byte(id))
-			if v == nil {
-				return fmt.Errorf("article %q: %w", id, ErrNotFound)
-			}
-			it := Item{Kind: ArticleItem, Seq: getUint64(v)}
-			e, found, err := l.get(chat, it)
-			if err != nil {
-				return err
-			}
-			switch {
-			case !found:
-				e = Entry{Chat: chat, Item: it, State: Sent, MessageID: messageIDs[i], At: now, Reason: "latest"}
-				err = l.add(&e)
-			case e.State != Sending && e.State != Sent:
-				e.MessageID = messageIDs[i]
-				err = l.move(&e, Sent, now, "latest", 0)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return l.save()
-	})
-	if err != nil {
-		return fmt.Errorf("state: record latest for %d: %w", chat, err)
-	}
-	return nil
 }
 
 // A Claim says what a /latest answer may do with one article; see

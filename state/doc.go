@@ -21,8 +21,9 @@
 // reads the entries with Pending, round by round, and records each send's
 // start (Sending) and end (Sent, Failed, Unknown, or back to Pending) with
 // Record, many changes per transaction; CurrentBroadcast shows the progress
-// and FinishBroadcast ends it. RecordLatest records a /latest answer so that
-// no broadcast repeats it. Fold deletes old Sent and Skipped entries that the
+// and FinishBroadcast ends it. ClaimLatest claims a /latest answer before it
+// is sent, and Record records its outcome, so that no broadcast repeats it.
+// Fold deletes old Sent and Skipped entries that the
 // watermarks cover.
 //
 // Stats gives the counts /stats shows, and Backup writes a consistent copy of
@@ -32,8 +33,7 @@
 //
 // Delivery is at most once: Open turns entries a crash left Sending into
 // Unknown, and nothing moves an entry out of Sent, Failed, Skipped or
-// Unknown except RecordLatest (to Sent). A crash costs at most the sends in
-// flight.
+// Unknown. A crash costs at most the sends in flight.
 //
 // bbolt locks the file for one process, also for reading: a second Open fails
 // with ErrLocked after about a second. A long read transaction, such as a

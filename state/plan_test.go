@@ -28,7 +28,7 @@ func planSetup(t *testing.T, s *Store) {
 	}
 	mustSubscribe(t, s, 5, 6, 7, 8, 9, 10)
 	ingest(t, s, t0.Add(time.Hour), "c", "d", "e", "f")
-	if err := s.RecordLatest(6, t0, []string{"f"}, []int{1}); err != nil {
+	if err := recordLatest(s, 6, t0, []string{"f"}, []int{1}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Deactivate(7, Kicked, t0); err != nil {

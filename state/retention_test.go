@@ -41,10 +41,10 @@ func TestFold(t *testing.T) {
 	// After the broadcast: f arrives; chat 1 gets it by /latest long ago
 	// (above its watermark), chat 2 too and then leaves.
 	ingest(t, s, recent, "f")
-	if err := s.RecordLatest(1, old, []string{"f"}, []int{1}); err != nil {
+	if err := recordLatest(s, 1, old, []string{"f"}, []int{1}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RecordLatest(2, old, []string{"f"}, []int{1}); err != nil {
+	if err := recordLatest(s, 2, old, []string{"f"}, []int{1}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Deactivate(2, Unsubscribed, old); err != nil {

@@ -128,7 +128,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	mustPlan(t, s, t0, opt3)
 	c := itemOf(t, s, "c")
 	mustRecord(t, s, Change{Chat: 1, Item: c, State: Sending}, Change{Chat: 1, Item: c, State: Sent, MessageID: 5})
-	if err := s.RecordLatest(3, t0, []string{"a"}, []int{6}); err != nil {
+	if err := recordLatest(s, 3, t0, []string{"a"}, []int{6}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Deactivate(2, Blocked, t0); err != nil {
