@@ -251,7 +251,7 @@ func startE2EService(t *testing.T, fake *tgfake.Server, vars map[string]string) 
 	t.Helper()
 	polls := fake.Calls("getUpdates")
 	c := startBot(t, vars, "run")
-	e2eWait(t, "the service to poll", func() bool {
+	waitFor(t, "the service to poll", func() bool {
 		select {
 		case <-c.done:
 			t.Fatalf("the service exited: %v", c.err)
@@ -260,18 +260,6 @@ func startE2EService(t *testing.T, fake *tgfake.Server, vars map[string]string) 
 		return fake.Calls("getUpdates") > polls
 	})
 	return c
-}
-
-// e2eWait waits, with a generous bound, until cond holds.
-func e2eWait(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
 }
 
 // A seedArticle is a seed document for the end-to-end tests.
@@ -342,7 +330,7 @@ func startReaders(t *testing.T, fake *tgfake.Server, us []tgbotapi.User, latest 
 		for _, u := range wave {
 			fake.PostPrivate(u, "/start")
 		}
-		e2eWait(t, "every reader's welcome and latest article", func() bool {
+		waitFor(t, "every reader's welcome and latest article", func() bool {
 			got := received(fake, latest)
 			for _, u := range wave {
 				if got[u.ID][latest.headline] < 1 || len(fake.MessagesTo(u.ID)) < 2 {
