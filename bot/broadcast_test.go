@@ -57,6 +57,23 @@ func (h *harness) putArticles(arts ...content.Article) {
 	}
 }
 
+// putThree stores the articles a0, a1 and a2, published at pub and an hour
+// and two later, and returns their headlines.
+func (h *harness) putThree(pub time.Time) []string {
+	h.t.Helper()
+	h.putArticles(article("a0", pub, nil), article("a1", pub.Add(time.Hour), nil), article("a2", pub.Add(2*time.Hour), nil))
+	return []string{"Headline a0", "Headline a1", "Headline a2"}
+}
+
+// chatIDs are the chats 1 to n.
+func chatIDs(n int) []int64 {
+	var chats []int64
+	for i := range n {
+		chats = append(chats, int64(i+1))
+	}
+	return chats
+}
+
 func article(id string, pub time.Time, photo *content.Photo) content.Article {
 	return content.Article{ID: id, Headline: "Headline " + id, URL: "https://news.example/" + id,
 		Published: pub, Lead: "Lead of " + id + ".", Source: "News", Photo: photo}
@@ -156,8 +173,7 @@ func testBroadcast(t *testing.T, n int, fo tgfake.Options, o Options) {
 	h.fake.Block(-3, tgfake.Kicked())
 	h.fake.Migrate(migrated, to)
 	pub := time.Now().Add(-3 * time.Hour)
-	h.putArticles(article("a0", pub, nil), article("a1", pub.Add(time.Hour), nil), article("a2", pub.Add(2*time.Hour), nil))
-	heads := []string{"Headline a0", "Headline a1", "Headline a2"}
+	heads := h.putThree(pub)
 	h.run()
 
 	// A reader's /latest while the broadcast runs is answered promptly.
@@ -242,7 +258,7 @@ func TestBroadcastUnsubscribeMidway(t *testing.T) {
 	h := newHarness(t, fo, o)
 	h.subscribe(1, 2)
 	pub := time.Now().Add(-3 * time.Hour)
-	h.putArticles(article("a0", pub, nil), article("a1", pub.Add(time.Hour), nil), article("a2", pub.Add(2*time.Hour), nil))
+	h.putThree(pub)
 	// When chat 1's first message is sent, the reader unsubscribes.
 	store := h.store
 	h.fake.InjectFunc(func(c tgfake.Call) *tgfake.Fault {
@@ -274,14 +290,10 @@ func TestBroadcastFaults(t *testing.T) {
 	o.Tries = 10 // a message unlucky three times in a row is not lost
 	h := newHarness(t, fo, o)
 	const n = 40
-	var chats []int64
-	for i := range n {
-		chats = append(chats, int64(i+1))
-	}
+	chats := chatIDs(n)
 	h.subscribe(chats...)
 	pub := time.Now().Add(-3 * time.Hour)
-	h.putArticles(article("a0", pub, nil), article("a1", pub.Add(time.Hour), nil), article("a2", pub.Add(2*time.Hour), nil))
-	heads := []string{"Headline a0", "Headline a1", "Headline a2"}
+	heads := h.putThree(pub)
 	var injected429, injected502 atomic.Int64
 	h.fake.InjectFunc(func(c tgfake.Call) *tgfake.Fault {
 		if c.Method != "sendMessage" || c.N%5 != 0 {
@@ -485,14 +497,10 @@ func TestBroadcastResume(t *testing.T) {
 	o.RateLimit = 100
 	h := newHarness(t, fo, o)
 	const n = 100
-	var chats []int64
-	for i := range n {
-		chats = append(chats, int64(i+1))
-	}
+	chats := chatIDs(n)
 	h.subscribe(chats...)
 	pub := time.Now().Add(-3 * time.Hour)
-	h.putArticles(article("a0", pub, nil), article("a1", pub.Add(time.Hour), nil), article("a2", pub.Add(2*time.Hour), nil))
-	heads := []string{"Headline a0", "Headline a1", "Headline a2"}
+	heads := h.putThree(pub)
 
 	bc := NewBroadcaster(h.bot.client, h.store, h.bot.opt)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -531,14 +539,10 @@ func TestRunStopsMidBroadcast(t *testing.T) {
 	o.RateLimit, o.Grace = 100, 300*time.Millisecond
 	h := newHarness(t, fo, o)
 	const n = 100
-	var chats []int64
-	for i := range n {
-		chats = append(chats, int64(i+1))
-	}
+	chats := chatIDs(n)
 	h.subscribe(chats...)
 	pub := time.Now().Add(-3 * time.Hour)
-	h.putArticles(article("a0", pub, nil), article("a1", pub.Add(time.Hour), nil), article("a2", pub.Add(2*time.Hour), nil))
-	heads := []string{"Headline a0", "Headline a1", "Headline a2"}
+	heads := h.putThree(pub)
 	h.fake.Inject("sendMessage", 7, tgfake.Timeout(true), 1)
 	h.run()
 	p, started, err := h.bot.Broadcaster().Start(context.Background(), Report{})
