@@ -519,6 +519,20 @@ func TestBroadcastResume(t *testing.T) {
 		t.Errorf("interrupted: the fake got %d messages, the ledger says %d sent", got, p.Sent)
 	}
 
+	// The admin, chat 42, is a subscriber too: its reports are the rest.
+	reportsTo := func(chat int64) []tgfake.Message {
+		var out []tgfake.Message
+		for _, m := range h.fake.MessagesTo(chat) {
+			if !strings.HasPrefix(m.Visible, "Headline ") {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	if got := reportsTo(adminID); len(got) != 0 {
+		t.Errorf("a broadcast planned here without a report: the admin got %d reports, want none", len(got))
+	}
+
 	bc = NewBroadcaster(h.bot.client, h.store, h.bot.opt)
 	sum, err := bc.RunOnce(context.Background())
 	if err != nil {
@@ -528,6 +542,12 @@ func TestBroadcastResume(t *testing.T) {
 		t.Errorf("resumed: got %+v, want broadcast %d with %d sent", sum, p.ID, 3*n)
 	}
 	checkOnce(t, received(h.fake.Messages(), heads), chats, heads)
+	// Planned by an earlier process: the admin hears that it went on, in
+	// one report message that ends as the summary.
+	reports := reportsTo(adminID)
+	if len(reports) != 1 || reports[0].Edits == 0 || !strings.Contains(reports[0].Visible, fmt.Sprint(3*n)) {
+		t.Errorf("resumed: the admin got %+v, want one report edited into the summary", reports)
+	}
 }
 
 // TestRunStopsMidBroadcast stops a Bot mid-broadcast, with a send hanging:

@@ -42,8 +42,9 @@ type Broadcaster struct {
 	wake  chan struct{}
 
 	mu        sync.Mutex
-	reports   map[uint64]*reportMsg // by broadcast ID
-	next      Report                // for the broadcast of queued announcements
+	reports   map[uint64][]*reportMsg // by broadcast ID
+	resumed   uint64                  // the broadcast a previous process left unfinished, until reported
+	next      Report                  // for the broadcast of queued announcements
 	summaries map[uint64]state.Broadcast
 	changed   chan struct{} // closed and replaced when a broadcast finishes
 }
@@ -63,13 +64,20 @@ func NewBroadcaster(c *Client, store *state.Store, opt Options) *Broadcaster {
 }
 
 func newBroadcaster(store *state.Store, out *outbox, opt Options) *Broadcaster {
+	// What is unfinished now was planned by a previous process: nothing
+	// can plan through this Broadcaster yet.
+	var resumed uint64
+	if cur, err := store.CurrentBroadcast(); err == nil {
+		resumed = cur.ID
+	}
 	return &Broadcaster{
+		resumed:   resumed,
 		store:     store,
 		out:       out,
 		opt:       opt,
 		log:       opt.Logger,
 		wake:      make(chan struct{}, 1),
-		reports:   make(map[uint64]*reportMsg),
+		reports:   make(map[uint64][]*reportMsg),
 		summaries: make(map[uint64]state.Broadcast),
 		changed:   make(chan struct{}),
 	}
@@ -174,28 +182,51 @@ func (bc *Broadcaster) start(ctx context.Context, r Report, announcementsOnly bo
 	}
 	bc.log.Info("bot: broadcast planned", slog.Uint64("broadcast", p.ID), slog.Int("chats", p.Chats),
 		slog.Int("messages", p.Pending))
-	var rm *reportMsg
-	if r.Chat != 0 {
-		rm = &reportMsg{Report: r}
-		bc.mu.Lock()
-		bc.reports[p.ID] = rm
-		bc.mu.Unlock()
-	}
 	select {
 	case bc.wake <- struct{}{}:
 	default:
 	}
-	if rm != nil {
-		msg, err := bc.out.reply(ctx, r.Chat, catalogFor(r.Lang).report(p, time.Now()))
-		bc.mu.Lock()
-		rm.ID = msg.MessageID
-		sum, done := bc.summaries[p.ID]
-		bc.mu.Unlock()
-		if err == nil && done {
-			bc.edit(ctx, rm, sum)
-		}
+	if r.Chat != 0 {
+		bc.report(ctx, r, p)
 	}
 	return p, true, nil
+}
+
+// report sends r the report message of the broadcast b, which its
+// progress edits and its summary then replace.
+func (bc *Broadcaster) report(ctx context.Context, r Report, b state.Broadcast) {
+	rm := &reportMsg{Report: r}
+	bc.mu.Lock()
+	bc.reports[b.ID] = append(bc.reports[b.ID], rm)
+	bc.mu.Unlock()
+	msg, err := bc.out.reply(ctx, r.Chat, catalogFor(r.Lang).report(b, time.Now()))
+	bc.mu.Lock()
+	rm.ID = msg.MessageID
+	sum, done := bc.summaries[b.ID]
+	bc.mu.Unlock()
+	if err == nil && done {
+		bc.edit(ctx, rm, sum)
+	}
+}
+
+// reportResumed tells every admin that the broadcast b, planned before a
+// restart, goes on, in a report message of its own: who asked for it is not
+// kept across the restart. Other broadcasts have their reports already.
+func (bc *Broadcaster) reportResumed(ctx context.Context, b state.Broadcast) {
+	bc.mu.Lock()
+	resumed := b.ID == bc.resumed
+	bc.resumed = 0
+	bc.mu.Unlock()
+	if !resumed {
+		return
+	}
+	for _, admin := range bc.opt.AdminIDs {
+		lang := LangZH
+		if sub, err := bc.store.Subscriber(admin); err == nil {
+			lang = Lang(sub.Language)
+		}
+		bc.report(ctx, Report{Chat: admin, Lang: lang}, b)
+	}
 }
 
 // Announce queues an announcement for every active subscriber and starts a
@@ -260,6 +291,7 @@ func (bc *Broadcaster) deliver(ctx context.Context, b state.Broadcast) (state.Br
 	log := bc.log.With(slog.Uint64("broadcast", b.ID))
 	log.Info("bot: broadcast running", slog.Int("chats", b.Chats), slog.Int("pending", b.Pending),
 		slog.Int("sent", b.Sent), slog.Time("started", b.Started))
+	bc.reportResumed(ctx, b)
 	bc.out.photos.forget()
 	d := &delivery{
 		bc:       bc,
@@ -295,10 +327,10 @@ func (bc *Broadcaster) deliver(ctx context.Context, b state.Broadcast) (state.Br
 		slog.Int("unknown", sum.Unknown), slog.Duration("took", sum.Finished.Sub(sum.Started)))
 	bc.finished(sum)
 	bc.mu.Lock()
-	rm := bc.reports[b.ID]
+	rms := bc.reports[b.ID]
 	delete(bc.reports, b.ID)
 	bc.mu.Unlock()
-	if rm != nil {
+	for _, rm := range rms {
 		bc.edit(ctx, rm, sum)
 	}
 	return sum, nil
@@ -341,9 +373,9 @@ func (bc *Broadcaster) reportEvery(ctx context.Context, id uint64) func() {
 					slog.Int("pending", p.Pending))
 			}
 			bc.mu.Lock()
-			rm := bc.reports[id]
+			rms := bc.reports[id]
 			bc.mu.Unlock()
-			if rm != nil {
+			for _, rm := range rms {
 				bc.edit(ctx, rm, p)
 			}
 		}
