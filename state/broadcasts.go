@@ -87,6 +87,7 @@ func (s *Store) Pending(after *Entry, limit int) ([]Entry, error) {
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		deliveries := tx.Bucket(bucketDeliveries)
 		q := tx.Bucket(bucketQueue)
+		cur := getUint64(tx.Bucket(bucketMeta).Get(keyCurrent))
 		c := q.Cursor()
 		rk, _ := c.First()
 		if after != nil {
@@ -113,6 +114,9 @@ func (s *Store) Pending(after *Entry, limit int) ([]Entry, error) {
 				e, err := decodeEntry(k, deliveries.Get(k))
 				if err != nil {
 					return err
+				}
+				if cur != 0 && e.Broadcast != cur {
+					continue // not this broadcast's: the next plan takes it
 				}
 				e.ArticleID = articleIDBySeq(tx, e.Item)
 				out = append(out, e)
@@ -176,6 +180,9 @@ func (s *Store) FinishBroadcast(id uint64, now time.Time) (Broadcast, error) {
 			e, err := decodeEntry(q.key, l.deliveries.Get(q.key))
 			if err != nil {
 				return err
+			}
+			if e.Broadcast != id {
+				continue // a /latest answer's: its sender records it
 			}
 			if err := l.move(&e, Unknown, now, "still sending when the broadcast finished", 0); err != nil {
 				return err

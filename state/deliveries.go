@@ -389,6 +389,12 @@ func (s *Store) Record(changes []Change) ([]error, error) {
 					to, reason = Skipped, "chat inactive"
 				}
 			}
+			if to == Pending && e.Broadcast == 0 && e.Reason == reasonLatest {
+				if err := l.remove(&e); err != nil {
+					return err
+				}
+				continue
+			}
 			at := c.At
 			if at.IsZero() {
 				at = now
@@ -407,6 +413,13 @@ func (s *Store) Record(changes []Change) ([]error, error) {
 	}
 	return rejected, nil
 }
+
+// The reasons of the entries ClaimLatest makes: the article was due to the
+// chat (a broadcast had selected it, or would select it), or it was not.
+const (
+	reasonLatest    = "latest"
+	reasonLatestDue = "latest, due"
+)
 
 // A Claim says what a /latest answer may do with one article; see
 // ClaimLatest.
@@ -430,9 +443,12 @@ const (
 // ClaimLatest claims the articles for an answer to /latest in chat, before
 // it is sent, so that a broadcast cannot send them too: for an active
 // subscriber, an article with no entry gets one in state Sending, and a
-// Pending entry becomes Sending (a broadcaster's own Pending → Sending then
-// fails with ErrConflict). The answer still counts toward a broadcast's
-// cap. It returns one Claim per article, and ErrNotFound for an unknown
+// Pending entry becomes Sending, taken from its broadcast (a broadcaster's
+// own Pending → Sending then fails with ErrConflict). The answer still
+// counts toward a broadcast's cap. When Record is then told the answer was
+// not delivered (Pending), the entry waits for the next broadcast if the
+// article was due to the chat, and is dropped if it was not: no broadcast
+// would have sent it. It returns one Claim per article, and ErrNotFound for an unknown
 // article; then nothing is claimed. A crash before the outcome is recorded
 // leaves the entry Unknown, like any send in flight.
 func (s *Store) ClaimLatest(chat int64, now time.Time, articleIDs []string) ([]Claim, error) {
@@ -463,11 +479,20 @@ func (s *Store) ClaimLatest(chat int64, now time.Time, articleIDs []string) ([]C
 			switch {
 			case !found:
 				claims[i] = ClaimRecord
-				e = Entry{Chat: chat, Item: it, State: Sending, At: now, Reason: "latest"}
+				reason := reasonLatest
+				if it.Seq > sub.Watermark {
+					reason = reasonLatestDue
+				}
+				e = Entry{Chat: chat, Item: it, State: Sending, At: now, Reason: reason}
 				err = l.add(&e)
 			case e.State == Pending:
+				// The answer takes the entry from its broadcast: the
+				// broadcast no longer sends it nor counts it.
 				claims[i] = ClaimRecord
-				err = l.move(&e, Sending, now, "latest", 0)
+				l.count(&e, Pending, -1)
+				e.Broadcast = 0
+				l.count(&e, Pending, 1)
+				err = l.move(&e, Sending, now, reasonLatestDue, 0)
 			case e.State == Sending:
 				claims[i] = ClaimBusy
 			}

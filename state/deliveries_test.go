@@ -534,3 +534,53 @@ func TestNotDeliveredToInactiveChatIsSkipped(t *testing.T) {
 	}
 	checkLedger(t, s)
 }
+
+// A /latest claim is the answer's, not a broadcast's: finishing a broadcast
+// leaves it to its sender, a running broadcast does not hand it out, and an
+// answer that was not delivered waits for a broadcast only if the article
+// was due to the chat.
+func TestClaimLatestOutcomes(t *testing.T) {
+	s := newTestStore(t)
+	ingest(t, s, t0.Add(-48*time.Hour), "old") // before the subscription: never due
+	mustSubscribe(t, s, 1)
+	ingest(t, s, t0.Add(-time.Hour), "a", "b")
+	p := mustPlan(t, s, t0, opt3) // a and b pending for chat 1
+	old, a, b := itemOf(t, s, "old"), itemOf(t, s, "a"), itemOf(t, s, "b")
+
+	claims, err := s.ClaimLatest(1, t0, []string{"old", "b"})
+	if err != nil || !slices.Equal(claims, []Claim{ClaimRecord, ClaimRecord}) {
+		t.Fatalf("claims: got %v, %v", claims, err)
+	}
+	checkLedger(t, s)
+	// The broadcast hands out a alone, and no longer counts b.
+	pending, err := s.Pending(nil, 10)
+	if err != nil || len(pending) != 1 || pending[0].Item != a {
+		t.Errorf("the broadcast's pending entries: got %+v, %v; want a alone", pending, err)
+	}
+	if cur, err := s.CurrentBroadcast(); err != nil || cur.Pending != 1 {
+		t.Errorf("broadcast: got %+v, %v; want 1 pending", cur, err)
+	}
+	record(t, s, []Change{{Chat: 1, Item: a, State: Sending}, {Chat: 1, Item: a, State: Sent, MessageID: 1}})
+	if _, err := s.FinishBroadcast(p.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range []Item{old, b} {
+		if e, err := s.Entry(1, it); err != nil || e.State != Sending {
+			t.Errorf("after the broadcast finished: got %+v, %v; want the claim still sending", e, err)
+		}
+	}
+	// Neither answer was delivered: old was never due and is forgotten;
+	// b was, and waits for the next broadcast.
+	record(t, s, []Change{{Chat: 1, Item: old, State: Pending, Reason: "502"}, {Chat: 1, Item: b, State: Pending, Reason: "502"}})
+	if _, err := s.Entry(1, old); !errors.Is(err, ErrNotFound) {
+		t.Errorf("undelivered claim of an article never due: got %v, want it gone", err)
+	}
+	next := mustPlan(t, s, t0, opt3)
+	if next.Pending != 1 {
+		t.Errorf("next plan: got %+v, want b alone", next)
+	}
+	if e, err := s.Entry(1, b); err != nil || e.State != Pending || e.Broadcast != next.ID {
+		t.Errorf("b: got %+v, %v; want pending in broadcast %d", e, err, next.ID)
+	}
+	checkLedger(t, s)
+}
