@@ -116,8 +116,22 @@ func (bc *Broadcaster) Run(ctx context.Context) error {
 			r := bc.next
 			bc.next = Report{}
 			bc.mu.Unlock()
-			if _, _, err := bc.start(ctx, r, true); err != nil {
+			p, started, err := bc.start(ctx, r, true)
+			if err != nil {
 				return err
+			}
+			if started || !p.Finished.IsZero() {
+				continue
+			}
+			// Another plan is being written: its broadcast runs first,
+			// and the announcements wait for it.
+			bc.mu.Lock()
+			if bc.next == (Report{}) {
+				bc.next = r
+			}
+			bc.mu.Unlock()
+			if !sleep(ctx, 100*time.Millisecond) {
+				return nil
 			}
 			continue
 		}

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/state"
 )
@@ -163,31 +161,42 @@ func (b *Bot) latest(ctx context.Context, r request, n int) {
 		return
 	}
 	var outcomes []state.Change
+	var deactivate state.Status
 	var failed error
 	for i, a := range arts {
 		if claims[i] == state.ClaimBusy {
 			continue // the broadcast is delivering it now
 		}
-		var msg tgbotapi.Message
-		err := failed
-		if err == nil {
-			msg, err = b.out.article(readerLane(ctx), r.chat, a, r.lang)
+		if failed != nil {
+			// Not attempted: the claim is released.
+			if claims[i] == state.ClaimRecord {
+				outcomes = append(outcomes, state.Change{Chat: r.chat, Item: items[i], State: state.Pending,
+					Reason: "not sent: an earlier answer failed"})
+			}
+			continue
 		}
-		if err != nil && failed == nil {
+		msg, err := b.out.article(readerLane(ctx), r.chat, a, r.lang)
+		if err != nil {
 			failed = err
 			b.log.Warn("bot: /latest answer failed", slog.Int64("chat_id", r.chat),
 				slog.String("article_id", a.ID), slog.Any("err", err))
 		}
-		if claims[i] != state.ClaimRecord {
-			continue
+		c, why := outcome(r.chat, items[i], msg, err)
+		if why != 0 {
+			deactivate = why
 		}
-		c, _ := outcome(r.chat, items[i], msg, err)
-		outcomes = append(outcomes, c)
+		if claims[i] == state.ClaimRecord {
+			outcomes = append(outcomes, c)
+		}
 	}
-	if len(outcomes) == 0 {
-		return
+	if len(outcomes) > 0 {
+		if rejected, err := b.store.Record(outcomes); err != nil || errors.Join(rejected...) != nil {
+			b.log.Error("bot: record /latest", slog.Int64("chat_id", r.chat), slog.Any("err", errors.Join(err, errors.Join(rejected...))))
+		}
 	}
-	if rejected, err := b.store.Record(outcomes); err != nil || errors.Join(rejected...) != nil {
-		b.log.Error("bot: record /latest", slog.Int64("chat_id", r.chat), slog.Any("err", errors.Join(err, errors.Join(rejected...))))
+	if deactivate != 0 {
+		if _, err := b.store.Deactivate(r.chat, deactivate, time.Now()); err != nil && !errors.Is(err, state.ErrNotFound) {
+			b.log.Error("bot: deactivate", slog.Int64("chat_id", r.chat), slog.Any("err", err))
+		}
 	}
 }

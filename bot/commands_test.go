@@ -437,3 +437,28 @@ func TestCrowdAnsweredWithoutFloodControl(t *testing.T) {
 		t.Errorf("the fake answered %d 429s, want none", n)
 	}
 }
+
+// When a /latest answer's send times out, the articles after it were never
+// sent: their claims are released and the next broadcast delivers them,
+// while the one that may have arrived is not sent again.
+func TestLatestAfterATimeoutReleasesTheRest(t *testing.T) {
+	t.Parallel()
+	fo, o := fastOptions()
+	h := newHarness(t, fo, o, func(c *Config) { c.SendTimeout = 300 * time.Millisecond })
+	const chat = 9100
+	h.subscribe(chat)
+	heads := h.putThree(time.Now().Add(-3 * time.Hour))
+	h.fake.Inject("sendMessage", chat, tgfake.Timeout(false), 1)
+	h.run()
+	h.fake.PostPrivate(user(chat, "en"), "/latest 3")
+	h.waitFor(t, "the answer to give up", func() bool {
+		e, err := h.store.Entry(chat, state.Item{Kind: state.ArticleItem, Seq: 1})
+		return err == nil && e.State == state.Unknown
+	})
+	h.broadcast()
+	h.settle()
+	got := received(h.fake.Messages(), heads)[chat]
+	if got[heads[0]] != 0 || got[heads[1]] != 1 || got[heads[2]] != 1 {
+		t.Errorf("got %v, want the two articles after the timeout once each, and not the one that timed out", got)
+	}
+}
