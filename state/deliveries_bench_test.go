@@ -1,6 +1,7 @@
 package state
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -245,7 +246,7 @@ func BenchmarkLedgerBytes(b *testing.B) {
 		deliver()
 		fileAfter, usedAfter = diskUse(b, s)
 		now = now.Add(31 * 24 * time.Hour)
-		n, err := s.Fold(now, 720*time.Hour)
+		n, err := s.Fold(context.Background(), now, 720*time.Hour)
 		if err != nil || n != 3*chats {
 			b.Fatalf("got %d folded, %v; want %d", n, err, 3*chats)
 		}

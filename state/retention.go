@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"time"
 
@@ -25,12 +26,16 @@ const defaultFoldChunk = 20_000
 // The ledger is folded in transactions of a bounded size; the freed pages
 // are reused by later writes, so the file stops growing once the ledger
 // holds about RETENTION's worth of entries. Fold returns how many entries
-// it deleted.
-func (s *Store) Fold(now time.Time, retention time.Duration) (int, error) {
+// it deleted, and ctx's error when ctx ends between two transactions: what
+// was folded stays folded, and the next Fold goes on.
+func (s *Store) Fold(ctx context.Context, now time.Time, retention time.Duration) (int, error) {
 	cutoff := now.Add(-retention)
 	folded := 0
 	var after []byte
 	for {
+		if err := ctx.Err(); err != nil {
+			return folded, fmt.Errorf("state: fold: %w", err)
+		}
 		n, next, err := s.foldSome(after, cutoff)
 		folded += n
 		if err != nil {

@@ -1,6 +1,8 @@
 package state
 
 import (
+	"context"
+	"errors"
 	"os"
 	"reflect"
 	"testing"
@@ -51,7 +53,7 @@ func TestFold(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	n, err := s.Fold(foldAt, retention)
+	n, err := s.Fold(context.Background(), foldAt, retention)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +92,7 @@ func TestFold(t *testing.T) {
 		t.Errorf("plan after folding: got %v, want %v", got, want)
 	}
 	// Once the plan moved chat 1's watermark past f, f folds too.
-	if n, err := s.Fold(foldAt, retention); err != nil || n != 1 {
+	if n, err := s.Fold(context.Background(), foldAt, retention); err != nil || n != 1 {
 		t.Errorf("second fold: got %d %v, want 1 folded", n, err)
 	}
 	checkLedger(t, s)
@@ -113,7 +115,7 @@ func TestFoldReusesPages(t *testing.T) {
 			broadcastAll(t, s, now, opt3)
 			now = now.Add(31 * 24 * time.Hour)
 			if fold {
-				n, err := s.Fold(now, 720*time.Hour)
+				n, err := s.Fold(context.Background(), now, 720*time.Hour)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -137,5 +139,14 @@ func TestFoldReusesPages(t *testing.T) {
 	}
 	if kept[cycles-1] <= folded[cycles-1] {
 		t.Errorf("without folding got %d bytes, want more than the %d with folding", kept[cycles-1], folded[cycles-1])
+	}
+}
+
+func TestFoldStopsWhenContextEnds(t *testing.T) {
+	s := newTestStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Fold(ctx, t0, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
 	}
 }

@@ -134,7 +134,7 @@ func (s *service) housekeeping(ctx context.Context, hup <-chan os.Signal) {
 	broadcastTick := ticker(s.cfg.BroadcastInterval)
 	foldTick := ticker(foldEvery)
 	if s.cfg.Retention > 0 {
-		s.fold()
+		s.fold(ctx)
 	} else {
 		foldTick = nil
 	}
@@ -165,7 +165,7 @@ func (s *service) housekeeping(ctx context.Context, hup <-chan os.Signal) {
 				lastSeq = seq
 			}
 		case <-foldTick:
-			s.fold()
+			s.fold(ctx)
 		}
 	}
 }
@@ -182,10 +182,12 @@ func (s *service) newestSeqAfter(seq uint64) (uint64, error) {
 	}
 }
 
-func (s *service) fold() {
-	n, err := s.store.Fold(time.Now(), s.cfg.Retention)
+func (s *service) fold(ctx context.Context) {
+	n, err := s.store.Fold(ctx, time.Now(), s.cfg.Retention)
 	if err != nil {
-		s.log.Error("ledger fold failed", slog.Any("err", err))
+		if ctx.Err() == nil {
+			s.log.Error("ledger fold failed", slog.Any("err", err))
+		}
 		return
 	}
 	if n > 0 {
