@@ -165,15 +165,7 @@ func mustPlan(t testing.TB, s *Store, now time.Time, opt PlanOptions) Broadcast 
 
 func mustRecord(t testing.TB, s *Store, changes ...Change) {
 	t.Helper()
-	rejected, err := s.Record(changes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, err := range rejected {
-		if err != nil {
-			t.Fatalf("change %d %+v: %v", i, changes[i], err)
-		}
-	}
+	record(t, s, changes)
 	checkLedger(t, s)
 }
 

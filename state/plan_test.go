@@ -71,16 +71,7 @@ func TestOpenCompletesAnInterruptedPlan(t *testing.T) {
 		s := newTestStore(t)
 		planSetup(t, s)
 		// Start the plan and do a few chunks of it, then "crash".
-		err := s.db.Update(func(tx *bbolt.Tx) error {
-			l, err := openLedger(tx)
-			if err != nil {
-				return err
-			}
-			return startPlan(tx, l, now, opt3)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		startPlanOnly(t, s, now)
 		for range chunks {
 			if _, _, err := s.planSome(); err != nil {
 				t.Fatal(err)
@@ -107,16 +98,7 @@ func TestPlanBroadcastCompletesAnUnfinishedPlan(t *testing.T) {
 	now := t0.Add(2 * time.Hour)
 	s := newTestStore(t)
 	planSetup(t, s)
-	err := s.db.Update(func(tx *bbolt.Tx) error {
-		l, err := openLedger(tx)
-		if err != nil {
-			return err
-		}
-		return startPlan(tx, l, now, opt3)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	startPlanOnly(t, s, now)
 	if _, _, err := s.planSome(); err != nil {
 		t.Fatal(err)
 	}
@@ -166,5 +148,21 @@ func TestConcurrentPlansMakeOneBroadcast(t *testing.T) {
 	}
 	if cur.ID != 1 || cur.Pending != 14 {
 		t.Errorf("got %+v, want broadcast 1 with 14 pending", cur)
+	}
+}
+
+// startPlanOnly starts a plan and writes none of it, as a crash right after
+// PlanBroadcast's first transaction leaves it.
+func startPlanOnly(t *testing.T, s *Store, now time.Time) {
+	t.Helper()
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		l, err := openLedger(tx)
+		if err != nil {
+			return err
+		}
+		return startPlan(tx, l, now, opt3)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

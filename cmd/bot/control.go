@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/newsbot/newsbot/bot"
@@ -154,7 +155,7 @@ func (c *controlClient) do(ctx context.Context, method, path string) (*http.Resp
 	if resp.StatusCode != http.StatusOK {
 		defer resp.Body.Close()
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return nil, fmt.Errorf("the running service: %s", trimNewline(string(msg)))
+		return nil, fmt.Errorf("the running service: %s", strings.TrimRight(string(msg), "\r\n"))
 	}
 	return resp, nil
 }
@@ -202,13 +203,6 @@ func (c *controlClient) Backup(ctx context.Context, w io.Writer) (int64, error) 
 		return n, fmt.Errorf("the running service: %s", msg)
 	}
 	return n, nil
-}
-
-func trimNewline(s string) string {
-	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 // ingestReport is what a rescan of the seeds folder found.
