@@ -9,6 +9,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/newsbot/newsbot/bot/telegram"
 	"github.com/newsbot/newsbot/internal/tgfake"
 )
 
@@ -16,7 +17,7 @@ import (
 // the ceiling the broadcaster's own pacing works under.
 func BenchmarkSend(b *testing.B) {
 	s := tgfake.New(b, tgfake.Options{Unlimited: true})
-	c, err := New(context.Background(), Config{Token: s.Token, APIEndpoint: s.URL, SendTimeout: 10 * time.Second,
+	c, err := telegram.New(context.Background(), telegram.Config{Token: s.Token, APIEndpoint: s.URL, SendTimeout: 10 * time.Second,
 		Logger: discardLogger()})
 	if err != nil {
 		b.Fatal(err)

@@ -11,6 +11,8 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/newsbot/newsbot/bot/telegram"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
 )
 
@@ -117,7 +119,7 @@ func (o Options) withDefaults() Options {
 }
 
 // newOutbox builds the pacing and sending shared by a Bot's lanes.
-func newOutbox(c *Client, o Options) *outbox {
+func newOutbox(c *telegram.Client, o Options) *outbox {
 	return &outbox{
 		client:  c,
 		pace:    newPacer(o.RateLimit, o.ChatSpacing, o.GroupPerMinute),
@@ -131,9 +133,9 @@ func newOutbox(c *Client, o Options) *outbox {
 // A Bot answers readers' and admins' commands (PRODUCT.md, "Readers" and
 // "Admin") and runs broadcasts through its Broadcaster.
 type Bot struct {
-	client *Client
+	client *telegram.Client
 	store  *state.Store
-	lib    *Library
+	lib    *ingest.Library
 	opt    Options
 	log    *slog.Logger
 	self   string // our username, to tell our commands from other bots'
@@ -147,7 +149,7 @@ type Bot struct {
 // NewBot returns a Bot that talks through c, keeps its subscribers and
 // ledger in store, and re-scans lib on /reload (lib may be nil: /reload
 // then fails).
-func NewBot(c *Client, store *state.Store, lib *Library, opt Options) *Bot {
+func NewBot(c *telegram.Client, store *state.Store, lib *ingest.Library, opt Options) *Bot {
 	opt = opt.withDefaults()
 	admins := make(map[int64]bool, len(opt.AdminIDs))
 	for _, id := range opt.AdminIDs {
@@ -178,11 +180,11 @@ func (b *Bot) Broadcaster() *Broadcaster { return b.bc }
 // last update, lets the answers and sends already started finish and be
 // recorded (within Options.Grace) and returns.
 //
-// It returns nil after ctx ended, an *Error matching ErrUnauthorized or
-// ErrConflict when Telegram refuses to serve this bot (see Client.Poll), and
+// It returns nil after ctx ended, an *telegram.Error matching telegram.ErrUnauthorized or
+// telegram.ErrConflict when Telegram refuses to serve this bot (see telegram.Client.Poll), and
 // the broadcaster's error when it fails (see Broadcaster.Run).
 func (b *Bot) Run(ctx context.Context) error {
-	if err := b.publishMenus(ctx); errors.Is(err, ErrUnauthorized) {
+	if err := b.publishMenus(ctx); errors.Is(err, telegram.ErrUnauthorized) {
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)

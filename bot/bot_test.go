@@ -9,6 +9,8 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/newsbot/newsbot/bot/telegram"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/internal/tgfake"
 	"github.com/newsbot/newsbot/state"
 )
@@ -23,7 +25,7 @@ type harness struct {
 	fake  *tgfake.Server
 	store *state.Store
 	dir   string
-	lib   *Library
+	lib   *ingest.Library
 	bot   *Bot
 	log   *syncBuffer
 
@@ -33,15 +35,15 @@ type harness struct {
 
 // newHarness builds a Bot (run starts it) with the admin adminID, a short
 // back-off, and the log in h.log.
-func newHarness(t testing.TB, fo tgfake.Options, o Options, config ...func(*Config)) *harness {
+func newHarness(t testing.TB, fo tgfake.Options, o Options, config ...func(*telegram.Config)) *harness {
 	t.Helper()
 	h := &harness{t: t, fake: tgfake.New(t, fo), store: newTestStore(t), dir: t.TempDir(), log: &syncBuffer{}}
-	h.lib = NewLibrary(h.dir, h.store)
+	h.lib = ingest.NewLibrary(h.dir, h.store)
 	cfg := testConfig(h.fake, h.log)
 	for _, f := range config {
 		f(&cfg)
 	}
-	c, err := New(context.Background(), cfg)
+	c, err := telegram.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsbot/newsbot/bot/telegram"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/internal/tgfake"
 	"github.com/newsbot/newsbot/state"
 )
@@ -42,7 +44,7 @@ func benchBroadcast(b *testing.B, subscribers int, fo tgfake.Options, o Options)
 	transport.MaxIdleConns = 0
 	transport.MaxIdleConnsPerHost = 2 * max(o.Senders, DefaultSenders)
 	transport.IdleConnTimeout = 30 * time.Second
-	c, err := New(context.Background(), Config{Token: fake.Token, APIEndpoint: fake.URL,
+	c, err := telegram.New(context.Background(), telegram.Config{Token: fake.Token, APIEndpoint: fake.URL,
 		SendTimeout: 10 * time.Second, Transport: transport, Logger: discardLogger()})
 	if err != nil {
 		b.Fatal(err)
@@ -63,7 +65,7 @@ func benchBroadcast(b *testing.B, subscribers int, fo tgfake.Options, o Options)
 	for i := range b.N {
 		b.StopTimer()
 		a := article(fmt.Sprintf("bench%d", i), pub.Add(time.Duration(i)*time.Second), nil)
-		data, err := EncodeArticle(&a)
+		data, err := ingest.EncodeArticle(&a)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsbot/newsbot/bot/telegram"
 	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/internal/tgfake"
 	"github.com/newsbot/newsbot/state"
 )
@@ -41,12 +43,12 @@ func (h *harness) subscribe(chats ...int64) {
 	}
 }
 
-// putArticles stores articles as the Library would, oldest first.
+// putArticles stores articles as the ingest.Library would, oldest first.
 func (h *harness) putArticles(arts ...content.Article) {
 	h.t.Helper()
 	var batch []state.Article
 	for i := range arts {
-		data, err := EncodeArticle(&arts[i])
+		data, err := ingest.EncodeArticle(&arts[i])
 		if err != nil {
 			h.t.Fatal(err)
 		}
@@ -353,7 +355,7 @@ func TestBroadcastNotDelivered(t *testing.T) {
 // recorded so, never sent again, and counted in the summary.
 func TestBroadcastTimeouts(t *testing.T) {
 	fo, o := fastOptions()
-	h := newHarness(t, fo, o, func(c *Config) { c.SendTimeout = time.Second })
+	h := newHarness(t, fo, o, func(c *telegram.Config) { c.SendTimeout = time.Second })
 	chats := []int64{1, 2, 3, 4, 5, 6}
 	h.subscribe(chats...)
 	pub := time.Now().Add(-3 * time.Hour)

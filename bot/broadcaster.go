@@ -10,6 +10,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/newsbot/newsbot/bot/telegram"
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/state"
 )
@@ -58,7 +59,7 @@ type reportMsg struct {
 // NewBroadcaster returns a Broadcaster that sends through c and keeps its
 // ledger in store, for use without a Bot (the shell's "bot broadcast" when
 // the service is not running). A Bot has one of its own: Bot.Broadcaster.
-func NewBroadcaster(c *Client, store *state.Store, opt Options) *Broadcaster {
+func NewBroadcaster(c *telegram.Client, store *state.Store, opt Options) *Broadcaster {
 	opt = opt.withDefaults()
 	return newBroadcaster(store, newOutbox(c, opt), opt)
 }
@@ -89,7 +90,7 @@ func newBroadcaster(store *state.Store, out *outbox, opt Options) *Broadcaster {
 // broadcast ran. When ctx ends, sends already started get Options.Grace to
 // finish and be recorded; the broadcast stays unfinished, for the next Run.
 //
-// It returns nil after ctx ended, an *Error matching ErrUnauthorized when
+// It returns nil after ctx ended, an *telegram.Error matching telegram.ErrUnauthorized when
 // Telegram refuses the token, and the store's error when the ledger can't
 // be read or written.
 func (bc *Broadcaster) Run(ctx context.Context) error {
@@ -419,9 +420,9 @@ func (bc *Broadcaster) edit(ctx context.Context, rm *reportMsg, b state.Broadcas
 		return
 	}
 	_, err := bc.out.client.Send(ctx, tgbotapi.NewEditMessageText(r.Chat, id, catalogFor(r.Lang).report(b, time.Now())))
-	var e *Error
+	var e *telegram.Error
 	if errors.As(err, &e) {
-		if e.Class == ClassRetryAfter {
+		if e.Class == telegram.ClassRetryAfter {
 			bc.out.pace.pause.pauseFor(e.RetryAfter)
 		}
 		bc.log.Debug("bot: report edit failed", slog.Uint64("broadcast", b.ID), slog.Any("err", err))

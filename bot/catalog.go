@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
 )
 
@@ -173,7 +174,7 @@ func (c catalog) stats(s state.Stats, now time.Time) string {
 }
 
 // reload is the answer to /reload.
-func (c catalog) reload(r ScanResult) string {
+func (c catalog) reload(r ingest.ScanResult) string {
 	return fmt.Sprintf(c.Reload, r.Files, r.Added, r.Changed, len(r.Refused))
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
 )
 
@@ -146,7 +147,7 @@ func (b *Bot) latest(ctx context.Context, r request, n int) {
 	var ids []string
 	var items []state.Item
 	for i := len(stored) - 1; i >= 0; i-- {
-		a, err := DecodeArticle(stored[i])
+		a, err := ingest.DecodeArticle(stored[i])
 		if err != nil {
 			b.log.Error("bot: stored article unreadable", slog.Any("err", err))
 			continue

@@ -13,6 +13,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/newsbot/newsbot/bot/telegram"
 	"github.com/newsbot/newsbot/internal/tgfake"
 	"github.com/newsbot/newsbot/state"
 )
@@ -378,7 +379,7 @@ func (h *holdTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestLatestDuringBroadcastArrivesOnce(t *testing.T) {
 	t.Parallel()
 	hold := &holdTransport{held: make(chan struct{}), release: make(chan struct{})}
-	h := newHarness(t, tgfake.Options{}, Options{}, func(c *Config) { c.Transport = hold })
+	h := newHarness(t, tgfake.Options{}, Options{}, func(c *telegram.Config) { c.Transport = hold })
 	const chat = 7
 	h.subscribe(chat)
 	h.putArticles(article("a0", recent(), nil))
@@ -444,7 +445,7 @@ func TestCrowdAnsweredWithoutFloodControl(t *testing.T) {
 func TestLatestAfterATimeoutReleasesTheRest(t *testing.T) {
 	t.Parallel()
 	fo, o := fastOptions()
-	h := newHarness(t, fo, o, func(c *Config) { c.SendTimeout = 300 * time.Millisecond })
+	h := newHarness(t, fo, o, func(c *telegram.Config) { c.SendTimeout = 300 * time.Millisecond })
 	const chat = 9100
 	h.subscribe(chat)
 	heads := h.putThree(time.Now().Add(-3 * time.Hour))

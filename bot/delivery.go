@@ -11,7 +11,9 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/newsbot/newsbot/bot/telegram"
 	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
 )
 
@@ -178,8 +180,8 @@ func (d *delivery) deliver(j job) {
 			}
 			return
 		}
-		var te *Error
-		if errors.As(err, &te) && te.Class == ClassMigrated && te.MigrateTo != 0 && hop < 2 {
+		var te *telegram.Error
+		if errors.As(err, &te) && te.Class == telegram.ClassMigrated && te.MigrateTo != 0 && hop < 2 {
 			if to, ok := d.migrate(log, chat, te.MigrateTo, e.Item); ok {
 				chat = to
 				continue
@@ -227,7 +229,7 @@ func (d *delivery) prepare(e state.Entry) (func(l lane, chat int64) (tgbotapi.Me
 // finish records a send's outcome and deactivates a chat Telegram refuses.
 func (d *delivery) finish(log *slog.Logger, chat int64, it state.Item, msg tgbotapi.Message, err error) {
 	c, deactivate := outcome(chat, it, msg, err)
-	if ClassOf(err) == ClassUnauthorized {
+	if telegram.ClassOf(err) == telegram.ClassUnauthorized {
 		d.fatal(err)
 	}
 	if err != nil {
@@ -300,7 +302,7 @@ func (d *delivery) article(e state.Entry) (content.Article, error) {
 	if err != nil {
 		return a, fmt.Errorf("bot: broadcast %d: article %q: %w", d.id, e.ArticleID, err)
 	}
-	if a, err = DecodeArticle(sa); err != nil {
+	if a, err = ingest.DecodeArticle(sa); err != nil {
 		return a, err
 	}
 	d.mu.Lock()
@@ -332,7 +334,7 @@ func (d *delivery) announcement(id uint64) (string, error) {
 // with (0 for none).
 func outcome(chat int64, it state.Item, msg tgbotapi.Message, err error) (state.Change, state.Status) {
 	c := state.Change{Chat: chat, Item: it}
-	var te *Error
+	var te *telegram.Error
 	switch {
 	case err == nil:
 		c.State, c.MessageID = state.Sent, msg.MessageID
@@ -345,18 +347,18 @@ func outcome(chat int64, it state.Item, msg tgbotapi.Message, err error) (state.
 	}
 	c.Reason = te.Class.String()
 	switch te.Class {
-	case ClassTransient, ClassUnauthorized:
+	case telegram.ClassTransient, telegram.ClassUnauthorized:
 		c.State = state.Pending
-	case ClassForbidden:
+	case telegram.ClassForbidden:
 		c.State, c.Reason = state.Failed, te.Reason
-		if te.Reason == ReasonKicked {
+		if te.Reason == telegram.ReasonKicked {
 			return c, state.Kicked
 		}
 		return c, state.Blocked
-	case ClassChatNotFound:
+	case telegram.ClassChatNotFound:
 		c.State = state.Failed
 		return c, state.ChatNotFound
-	case ClassUnknownOutcome:
+	case telegram.ClassUnknownOutcome:
 		c.State = state.Unknown
 	default:
 		c.State = state.Failed

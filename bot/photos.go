@@ -12,6 +12,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/newsbot/newsbot/bot/telegram"
 	"github.com/newsbot/newsbot/content"
 )
 
@@ -85,7 +86,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 		return msg, false, nil
 	} else if id != "" {
 		msg, err = o.send(l, chat, ArticlePhoto(chat, a, lang, tgbotapi.FileID(id)))
-		if ClassOf(err) != ClassBadPhoto {
+		if telegram.ClassOf(err) != telegram.ClassBadPhoto {
 			return msg, true, err
 		}
 		b.mu.Lock()
@@ -114,11 +115,11 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 			continue
 		}
 		msg, err = o.send(l, chat, ArticlePhoto(chat, a, lang, tgbotapi.FileURL(u)))
-		switch ClassOf(err) {
-		case ClassNone:
+		switch telegram.ClassOf(err) {
+		case telegram.ClassNone:
 			b.learn(st, msg)
 			return msg, true, nil
-		case ClassBadPhoto:
+		case telegram.ClassBadPhoto:
 			o.log.Info("bot: Telegram could not fetch a photo", slog.String("article_id", a.ID), slog.String("url", u), slog.Any("err", err))
 			b.fail(b.failed, u)
 			continue
@@ -136,11 +137,11 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 			continue
 		}
 		msg, err = o.send(l, chat, ArticlePhoto(chat, a, lang, tgbotapi.FileBytes{Name: photoName(u), Bytes: data}))
-		switch ClassOf(err) {
-		case ClassNone:
+		switch telegram.ClassOf(err) {
+		case telegram.ClassNone:
 			b.learn(st, msg)
 			return msg, true, nil
-		case ClassBadPhoto, ClassBadRequest:
+		case telegram.ClassBadPhoto, telegram.ClassBadRequest:
 			o.log.Info("bot: Telegram refused an uploaded photo", slog.String("article_id", a.ID), slog.String("url", u), slog.Any("err", err))
 			b.fail(b.noUpload, u)
 			continue

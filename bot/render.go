@@ -86,7 +86,7 @@ func ArticleText(chatID int64, a content.Article, lang string) tgbotapi.MessageC
 }
 
 // ArticlePlain is the sendMessage to fall back on when Telegram refuses the
-// HTML of ArticlePhoto or ArticleText (an *Error of ClassBadRequest): the
+// HTML of ArticlePhoto or ArticleText (an *telegram.Error of telegram.ClassBadRequest): the
 // plain form, without a parse mode.
 func ArticlePlain(chatID int64, a content.Article, lang string) tgbotapi.MessageConfig {
 	return tgbotapi.NewMessage(chatID, RenderPlain(a, lang, TextLimit))

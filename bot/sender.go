@@ -8,6 +8,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/newsbot/newsbot/bot/telegram"
 	"github.com/newsbot/newsbot/content"
 )
 
@@ -16,7 +17,7 @@ import (
 // same message again. Transient failures (not delivered) are retried with
 // back-off a few times.
 type outbox struct {
-	client  *Client
+	client  *telegram.Client
 	pace    *pacer
 	photos  *photoBook
 	log     *slog.Logger
@@ -41,8 +42,8 @@ type lane struct {
 // limiter (the bot-wide ceiling applies to every lane).
 func readerLane(ctx context.Context) lane { return lane{ctx: ctx, send: ctx} }
 
-// send sends m into chat. It returns the final error: an *Error whose class
-// is not ClassRetryAfter, Transient only after the last try, the lane's
+// send sends m into chat. It returns the final error: an *telegram.Error whose class
+// is not telegram.ClassRetryAfter, Transient only after the last try, the lane's
 // context error when it ended during a wait (then m was not sent by the
 // last try), or the error of the lane's before.
 func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Message, error) {
@@ -72,17 +73,17 @@ func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Messag
 			}
 		}
 		msg, err := o.client.Send(l.send, m)
-		var e *Error
+		var e *telegram.Error
 		if err == nil || !errors.As(err, &e) {
 			return msg, err
 		}
 		switch e.Class {
-		case ClassRetryAfter:
+		case telegram.ClassRetryAfter:
 			o.log.Warn("bot: flood control: pausing all sends", slog.Int64("chat_id", chat),
 				slog.Duration("retry_after", e.RetryAfter))
 			o.pace.pause.pauseFor(e.RetryAfter)
 			continue
-		case ClassTransient:
+		case telegram.ClassTransient:
 			if try >= o.tries || l.ctx.Err() != nil {
 				return msg, err
 			}
@@ -124,7 +125,7 @@ func (o *outbox) article(l lane, chat int64, a content.Article, lang string) (tg
 
 // plainOnBadRequest sends the plain form when Telegram refused the HTML.
 func (o *outbox) plainOnBadRequest(l lane, chat int64, a content.Article, lang string, msg tgbotapi.Message, err error) (tgbotapi.Message, error) {
-	if ClassOf(err) != ClassBadRequest {
+	if telegram.ClassOf(err) != telegram.ClassBadRequest {
 		return msg, err
 	}
 	o.log.Error("bot: Telegram refused an article's HTML; sending the plain form",
@@ -138,7 +139,7 @@ func (o *outbox) announcement(l lane, chat int64, text string) (tgbotapi.Message
 	m := tgbotapi.NewMessage(chat, RenderAnnouncement(text))
 	m.ParseMode = ParseModeHTML
 	msg, err := o.send(l, chat, m)
-	if ClassOf(err) == ClassBadRequest {
+	if telegram.ClassOf(err) == telegram.ClassBadRequest {
 		o.log.Error("bot: Telegram refused an announcement's HTML; sending it plain", slog.Any("err", err))
 		return o.send(l, chat, tgbotapi.NewMessage(chat, plainAnnouncement(text)))
 	}

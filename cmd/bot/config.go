@@ -12,7 +12,7 @@ import (
 
 	"github.com/joho/godotenv"
 
-	"github.com/newsbot/newsbot/bot"
+	"github.com/newsbot/newsbot/bot/telegram"
 )
 
 // config is the bot's configuration, read once from the environment.
@@ -36,7 +36,7 @@ type config struct {
 var defaults = map[string]string{
 	"SEEDS_DIR":             "./seeds",
 	"DB_PATH":               "./data/bot.db",
-	"TELEGRAM_API_ENDPOINT": bot.DefaultAPIEndpoint,
+	"TELEGRAM_API_ENDPOINT": telegram.DefaultAPIEndpoint,
 	"RATE_LIMIT":            "25",
 	"MAX_PER_BROADCAST":     "3",
 	"MAX_AGE":               "168h",

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsbot/newsbot/bot"
+	"github.com/newsbot/newsbot/bot/telegram"
 )
 
 func TestLoadConfigDefaults(t *testing.T) {
@@ -22,7 +22,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		Token:             "123:abc",
 		SeedsDir:          "./seeds",
 		DBPath:            "./data/bot.db",
-		Endpoint:          bot.DefaultAPIEndpoint,
+		Endpoint:          telegram.DefaultAPIEndpoint,
 		RateLimit:         25,
 		MaxPerBroadcast:   3,
 		MaxAge:            168 * time.Hour,

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/newsbot/newsbot/bot"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
 )
 
@@ -216,7 +216,7 @@ type ingestReport struct {
 	Refused   []string `json:"refused,omitempty"`
 }
 
-func newIngestReport(r bot.ScanResult) ingestReport {
+func newIngestReport(r ingest.ScanResult) ingestReport {
 	rep := ingestReport{Files: r.Files, Read: r.Read, Parsed: r.Parsed, Added: r.Added, Changed: r.Changed, Unchanged: r.Unchanged}
 	for _, err := range r.Refused {
 		rep.Refused = append(rep.Refused, err.Error())

@@ -16,7 +16,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/newsbot/newsbot/bot"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/internal/tgfake"
 	"github.com/newsbot/newsbot/state"
 )
@@ -378,7 +378,7 @@ func storedArticles(t *testing.T, store *state.Store) map[string]state.Article {
 	}
 	byHeadline := make(map[string]state.Article)
 	for _, sa := range page {
-		a, err := bot.DecodeArticle(sa)
+		a, err := ingest.DecodeArticle(sa)
 		if err != nil {
 			t.Fatalf("stored article %s: %v", sa.ID, err)
 		}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/bot"
+	"github.com/newsbot/newsbot/bot/telegram"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
 )
 
@@ -25,7 +27,7 @@ type service struct {
 	cfg   *config
 	log   *slog.Logger
 	store *state.Store
-	lib   *bot.Library
+	lib   *ingest.Library
 	bot   *bot.Bot
 }
 
@@ -50,10 +52,10 @@ func runService(ctx context.Context, args []string, env *environ) error {
 		return err
 	}
 	defer store.Close()
-	svc := &service{cfg: cfg, log: log, store: store, lib: bot.NewLibrary(cfg.SeedsDir, store)}
+	svc := &service{cfg: cfg, log: log, store: store, lib: ingest.NewLibrary(cfg.SeedsDir, store)}
 	svc.scan(ctx, "start")
 
-	client, err := bot.New(ctx, bot.Config{Token: cfg.Token, APIEndpoint: cfg.Endpoint, Logger: log})
+	client, err := telegram.New(ctx, telegram.Config{Token: cfg.Token, APIEndpoint: cfg.Endpoint, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -106,7 +108,7 @@ func endpointHost(endpoint string) string {
 
 // scan re-reads the seeds folder and logs what it found. why says what
 // asked for it.
-func (s *service) scan(ctx context.Context, why string) (bot.ScanResult, bool) {
+func (s *service) scan(ctx context.Context, why string) (ingest.ScanResult, bool) {
 	res, err := s.lib.Scan(ctx)
 	if err != nil {
 		if ctx.Err() == nil {

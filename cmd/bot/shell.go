@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/bot"
+	"github.com/newsbot/newsbot/bot/telegram"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
 )
 
@@ -23,7 +25,7 @@ import (
 // one a shell command opened.
 type storeOps struct {
 	store     *state.Store
-	library   *bot.Library
+	library   *ingest.Library
 	broadcast func(ctx context.Context, wait bool) (broadcastReport, error)
 }
 
@@ -61,7 +63,7 @@ func openOps(ctx context.Context, cfg *config, log *slog.Logger) (ops, func(), e
 	if err != nil {
 		return nil, nil, err
 	}
-	o := &storeOps{store: store, library: bot.NewLibrary(cfg.SeedsDir, store)}
+	o := &storeOps{store: store, library: ingest.NewLibrary(cfg.SeedsDir, store)}
 	o.broadcast = func(ctx context.Context, _ bool) (broadcastReport, error) {
 		return broadcastHere(ctx, cfg, store, log)
 	}
@@ -75,7 +77,7 @@ func broadcastHere(ctx context.Context, cfg *config, store *state.Store, log *sl
 	if cfg.Token == "" {
 		return broadcastReport{}, errNoToken
 	}
-	client, err := bot.New(ctx, bot.Config{Token: cfg.Token, APIEndpoint: cfg.Endpoint, Logger: log})
+	client, err := telegram.New(ctx, telegram.Config{Token: cfg.Token, APIEndpoint: cfg.Endpoint, Logger: log})
 	if err != nil {
 		return broadcastReport{}, err
 	}

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/newsbot/newsbot/bot"
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
 )
 
@@ -69,7 +69,7 @@ func TestShellCommandsThroughService(t *testing.T) {
 	}
 	defer store.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	o := &storeOps{store: store, library: bot.NewLibrary(vars["SEEDS_DIR"], store)}
+	o := &storeOps{store: store, library: ingest.NewLibrary(vars["SEEDS_DIR"], store)}
 	done, err := serveControl(ctx, socketPath(vars["DB_PATH"]), o, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"errors"
@@ -16,12 +16,12 @@ import (
 // ErrConflict.
 var (
 	// ErrNoToken is returned by New when Config.Token is empty.
-	ErrNoToken = errors.New("bot: no Telegram bot token (set TELEGRAM_BOT_TOKEN to the token @BotFather gave)")
+	ErrNoToken = errors.New("telegram: no Telegram bot token (set TELEGRAM_BOT_TOKEN to the token @BotFather gave)")
 	// ErrUnauthorized means Telegram refused the token (401).
-	ErrUnauthorized = errors.New("bot: Telegram refused the token (401 Unauthorized): check TELEGRAM_BOT_TOKEN")
+	ErrUnauthorized = errors.New("telegram: Telegram refused the token (401 Unauthorized): check TELEGRAM_BOT_TOKEN")
 	// ErrConflict means another process polls updates with the same token
 	// (409).
-	ErrConflict = errors.New("bot: another instance is polling Telegram with this token (409 Conflict)")
+	ErrConflict = errors.New("telegram: another instance is polling Telegram with this token (409 Conflict)")
 )
 
 // A Class says what a sender does about a failed call.
@@ -134,9 +134,9 @@ func (e *Error) Error() string {
 		hint = " (another process is polling with this token: stop it first)"
 	}
 	if e.Description != "" {
-		return fmt.Sprintf("bot: %s: %s%s", e.Method, e.Description, hint)
+		return fmt.Sprintf("telegram: %s: %s%s", e.Method, e.Description, hint)
 	}
-	return fmt.Sprintf("bot: %s: %s: %v%s", e.Method, e.Class, e.Err, hint)
+	return fmt.Sprintf("telegram: %s: %s: %v%s", e.Method, e.Class, e.Err, hint)
 }
 
 // Unwrap returns the underlying error, which holds no token.

@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"context"
@@ -89,7 +89,7 @@ func (c *Client) ack(ctx context.Context, offset int) error {
 	api, st := c.bind(ctx, ackTimeout)
 	if _, err := api.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Limit: 1}); err != nil {
 		e := c.fail(st, err)
-		return fmt.Errorf("bot: acknowledge updates below %d: %w", offset, e)
+		return fmt.Errorf("telegram: acknowledge updates below %d: %w", offset, e)
 	}
 	c.log.Debug("bot: updates acknowledged", slog.Int("offset", offset))
 	return nil

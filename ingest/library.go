@@ -1,4 +1,4 @@
-package bot
+package ingest
 
 import (
 	"bytes"
@@ -81,7 +81,7 @@ func (l *Library) Scan(ctx context.Context) (ScanResult, error) {
 	var res ScanResult
 	paths, err := content.SeedFiles(l.dir)
 	if err != nil {
-		return res, fmt.Errorf("bot: scan seeds: %w", err)
+		return res, fmt.Errorf("ingest: scan seeds: %w", err)
 	}
 	res.Files = len(paths)
 
@@ -140,7 +140,7 @@ func (l *Library) Scan(ctx context.Context) (ScanResult, error) {
 	if len(batch) > 0 {
 		ups, err := l.store.UpsertArticles(batch)
 		if err != nil {
-			return res, fmt.Errorf("bot: scan seeds: %w", err)
+			return res, fmt.Errorf("ingest: scan seeds: %w", err)
 		}
 		for _, u := range ups {
 			switch u {
@@ -209,7 +209,7 @@ func readSeed(path string, fi os.FileInfo) (seedFile, *content.Article, []byte) 
 func EncodeArticle(a *content.Article) ([]byte, error) {
 	data, err := json.Marshal(a)
 	if err != nil {
-		return nil, fmt.Errorf("bot: encode article %s: %w", a.ID, err)
+		return nil, fmt.Errorf("ingest: encode article %s: %w", a.ID, err)
 	}
 	return data, nil
 }
@@ -219,7 +219,7 @@ func EncodeArticle(a *content.Article) ([]byte, error) {
 func DecodeArticle(sa state.Article) (content.Article, error) {
 	var a content.Article
 	if err := json.Unmarshal(sa.Data, &a); err != nil {
-		return a, fmt.Errorf("bot: decode article %s: %w", sa.ID, err)
+		return a, fmt.Errorf("ingest: decode article %s: %w", sa.ID, err)
 	}
 	return a, nil
 }

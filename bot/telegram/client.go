@@ -1,4 +1,4 @@
-package bot
+package telegram
 
 import (
 	"context"
@@ -134,10 +134,10 @@ func endpointFormat(base string) (string, error) {
 	}
 	u, err := url.Parse(base)
 	if err != nil {
-		return "", fmt.Errorf("bot: API endpoint %q: %w", base, err)
+		return "", fmt.Errorf("telegram: API endpoint %q: %w", base, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return "", fmt.Errorf("bot: API endpoint %q: want an http or https URL such as %s", base, DefaultAPIEndpoint)
+		return "", fmt.Errorf("telegram: API endpoint %q: want an http or https URL such as %s", base, DefaultAPIEndpoint)
 	}
 	base = strings.TrimRight(base, "/")
 	return strings.ReplaceAll(base, "%", "%%") + "/bot%s/%s", nil
