@@ -23,7 +23,7 @@ func BenchmarkSend(b *testing.B) {
 		b.Fatal(err)
 	}
 	a := testArticle()
-	text := RenderText(a, LangZH)
+	text := renderText(a, langZH)
 	const workers = 16
 	jobs := make(chan int64)
 	var wg sync.WaitGroup
@@ -31,7 +31,7 @@ func BenchmarkSend(b *testing.B) {
 		wg.Go(func() {
 			for chat := range jobs {
 				m := tgbotapi.NewMessage(chat, text)
-				m.ParseMode = ParseModeHTML
+				m.ParseMode = parseModeHTML
 				if _, err := c.Send(context.Background(), m); err != nil {
 					b.Error(err)
 				}

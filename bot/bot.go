@@ -18,15 +18,15 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultRateLimit         = 25 // messages a second
+	defaultRateLimit         = 25 // messages a second
 	DefaultSenders           = 16
-	DefaultChatSpacing       = time.Second
-	DefaultGroupPerMinute    = 20
-	DefaultCommandsPerMinute = 6
-	DefaultReportEvery       = 5 * time.Second
-	DefaultBackoff           = time.Second
-	DefaultTries             = 3
-	DefaultGrace             = 5 * time.Second
+	defaultChatSpacing       = time.Second
+	defaultGroupPerMinute    = 20
+	defaultCommandsPerMinute = 6
+	defaultReportEvery       = 5 * time.Second
+	defaultBackoff           = time.Second
+	defaultTries             = 3
+	defaultGrace             = 5 * time.Second
 )
 
 // Options configure a Bot and its Broadcaster. The zero value works: every
@@ -40,7 +40,7 @@ type Options struct {
 	MaxAge          time.Duration
 	MaxPerBroadcast int
 	// RateLimit is the broadcast's messages a second (RATE_LIMIT); default
-	// DefaultRateLimit. Readers' answers and report edits are not counted:
+	// defaultRateLimit. Readers' answers and report edits are not counted:
 	// keep it below Telegram's 30/s to leave them room.
 	RateLimit float64
 	// Senders is how many sends a broadcast has in flight at most, and so
@@ -48,25 +48,25 @@ type Options struct {
 	Senders int
 	// ChatSpacing is the least time between two broadcast messages to one
 	// chat, and the refill period of a chat's bucket for answers; default
-	// DefaultChatSpacing (Telegram's 1 a second). Negative: none, for tests.
+	// defaultChatSpacing (Telegram's 1 a second). Negative: none, for tests.
 	ChatSpacing time.Duration
 	// GroupPerMinute bounds the messages into one group; default
-	// DefaultGroupPerMinute. Negative: none, for tests.
+	// defaultGroupPerMinute. Negative: none, for tests.
 	GroupPerMinute int
 	// CommandsPerMinute is how many commands of one chat get an answer in
-	// a minute (admins are not counted); default DefaultCommandsPerMinute.
+	// a minute (admins are not counted); default defaultCommandsPerMinute.
 	// Negative: no limit.
 	CommandsPerMinute int
 	// ReportEvery is how often the admin's report message is edited with
-	// the progress; default DefaultReportEvery.
+	// the progress; default defaultReportEvery.
 	ReportEvery time.Duration
 	// Backoff is the first wait after a send that was not delivered (a
 	// 5xx, a refused connection); it doubles for each of the Tries sends
-	// of one message. Defaults DefaultBackoff and DefaultTries.
+	// of one message. Defaults defaultBackoff and defaultTries.
 	Backoff time.Duration
 	Tries   int
 	// Grace is how long sends already started may take to finish and be
-	// recorded after the context of Run ends; default DefaultGrace.
+	// recorded after the context of Run ends; default defaultGrace.
 	Grace time.Duration
 	// PhotoClient downloads photos that Telegram could not fetch; default
 	// a client with a 30 s timeout.
@@ -77,37 +77,37 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.RateLimit <= 0 {
-		o.RateLimit = DefaultRateLimit
+		o.RateLimit = defaultRateLimit
 	}
 	if o.Senders <= 0 {
 		o.Senders = DefaultSenders
 	}
 	if o.ChatSpacing == 0 {
-		o.ChatSpacing = DefaultChatSpacing
+		o.ChatSpacing = defaultChatSpacing
 	}
 	if o.ChatSpacing < 0 {
 		o.ChatSpacing = 0
 	}
 	if o.GroupPerMinute == 0 {
-		o.GroupPerMinute = DefaultGroupPerMinute
+		o.GroupPerMinute = defaultGroupPerMinute
 	}
 	if o.GroupPerMinute < 0 {
 		o.GroupPerMinute = 0
 	}
 	if o.CommandsPerMinute == 0 {
-		o.CommandsPerMinute = DefaultCommandsPerMinute
+		o.CommandsPerMinute = defaultCommandsPerMinute
 	}
 	if o.ReportEvery <= 0 {
-		o.ReportEvery = DefaultReportEvery
+		o.ReportEvery = defaultReportEvery
 	}
 	if o.Backoff <= 0 {
-		o.Backoff = DefaultBackoff
+		o.Backoff = defaultBackoff
 	}
 	if o.Tries <= 0 {
-		o.Tries = DefaultTries
+		o.Tries = defaultTries
 	}
 	if o.Grace <= 0 {
-		o.Grace = DefaultGrace
+		o.Grace = defaultGrace
 	}
 	if o.PhotoClient == nil {
 		o.PhotoClient = &http.Client{Timeout: 30 * time.Second}
@@ -130,8 +130,9 @@ func newOutbox(c *telegram.Client, o Options) *outbox {
 	}
 }
 
-// A Bot answers readers' and admins' commands (PRODUCT.md, "Readers" and
-// "Admin") and runs broadcasts through its Broadcaster.
+// A Bot answers readers' commands (subscribe, unsubscribe, the latest
+// articles) and bot admins' commands (broadcast, announce, stats, reload),
+// as the command table says, and runs broadcasts through its Broadcaster.
 type Bot struct {
 	client *telegram.Client
 	store  *state.Store
@@ -144,6 +145,7 @@ type Bot struct {
 	limit  *throttle
 	bc     *Broadcaster
 	chats  *chatQueues
+	cmds   commandIndex
 }
 
 // NewBot returns a Bot that talks through c, keeps its subscribers and
@@ -168,6 +170,7 @@ func NewBot(c *telegram.Client, store *state.Store, lib *ingest.Library, opt Opt
 		limit:  newThrottle(opt.CommandsPerMinute, time.Minute),
 		bc:     newBroadcaster(store, out, opt),
 		chats:  newChatQueues(),
+		cmds:   newCommandIndex(commandTable()),
 	}
 }
 
@@ -228,22 +231,19 @@ func graceContext(ctx context.Context, grace time.Duration) (context.Context, co
 	return gctx, func() { stop(); cancel() }
 }
 
-// publishMenus sets the command menus: readers' commands for everyone, in
-// Chinese and in English, and the admin commands added in each admin's
-// private chat. Failures are logged; the returned error is the first one.
+// publishMenus sets the command menus of the command table: readers'
+// commands for everyone, in Chinese and in English, and the bot admins'
+// commands added in each admin's private chat. Failures are logged; the
+// returned error is the first one.
 func (b *Bot) publishMenus(ctx context.Context) error {
 	var first error
-	set := func(scope tgbotapi.BotCommandScope, cmds []string) {
+	set := func(scope tgbotapi.BotCommandScope, admin bool) {
 		for _, code := range []string{"", LangEN} {
-			lang := LangZH
+			lang := langZH
 			if code != "" {
 				lang = code
 			}
-			var menu []tgbotapi.BotCommand
-			for _, c := range cmds {
-				menu = append(menu, tgbotapi.BotCommand{Command: c, Description: menuText(lang, c)})
-			}
-			_, err := b.client.Request(ctx, tgbotapi.NewSetMyCommandsWithScopeAndLanguage(scope, code, menu...))
+			_, err := b.client.Request(ctx, tgbotapi.NewSetMyCommandsWithScopeAndLanguage(scope, code, b.cmds.menu(lang, admin)...))
 			if err != nil {
 				b.log.Warn("bot: setMyCommands failed", slog.String("scope", scope.Type),
 					slog.Int64("chat_id", scope.ChatID), slog.Any("err", err))
@@ -253,9 +253,9 @@ func (b *Bot) publishMenus(ctx context.Context) error {
 			}
 		}
 	}
-	set(tgbotapi.NewBotCommandScopeDefault(), readerCommands())
+	set(tgbotapi.NewBotCommandScopeDefault(), false)
 	for _, id := range b.opt.AdminIDs {
-		set(tgbotapi.NewBotCommandScopeChat(id), append(readerCommands(), adminCommands()...))
+		set(tgbotapi.NewBotCommandScopeChat(id), true)
 	}
 	return first
 }

@@ -90,26 +90,16 @@ func (h *harness) shutdown() error {
 // every answer has been sent when it returns.
 func (h *harness) settle() {
 	h.t.Helper()
-	h.waitFor(h.t, "updates confirmed", func() bool { return h.fake.Pending() == 0 })
+	h.fake.Await(h.t, "updates confirmed", func() bool { return h.fake.Pending() == 0 })
 	if err := h.shutdown(); err != nil {
 		h.t.Fatalf("Run: %v", err)
-	}
-}
-
-// waitFor waits for cond with a generous bound; t is the test or subtest.
-func (h *harness) waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := h.fake.Wait(ctx, cond); err != nil {
-		t.Fatalf("waiting for %s: %v", what, err)
 	}
 }
 
 // waitMessages waits until chat got at least n messages and returns them.
 func (h *harness) waitMessages(t testing.TB, chat int64, n int) []tgfake.Message {
 	t.Helper()
-	h.waitFor(t, fmt.Sprintf("%d messages to %d", n, chat), func() bool { return len(h.fake.MessagesTo(chat)) >= n })
+	h.fake.Await(t, fmt.Sprintf("%d messages to %d", n, chat), func() bool { return len(h.fake.MessagesTo(chat)) >= n })
 	return h.fake.MessagesTo(chat)
 }
 

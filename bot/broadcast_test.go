@@ -85,7 +85,7 @@ func article(id string, pub time.Time, photo *content.Photo) content.Article {
 func (h *harness) broadcast() state.Broadcast {
 	h.t.Helper()
 	bc := h.bot.Broadcaster()
-	p, started, err := bc.Start(context.Background(), Report{})
+	p, started, err := bc.Start(context.Background(), ReportTo{})
 	if err != nil || !started {
 		h.t.Fatalf("Start: got %+v, %v, %v; want a broadcast started", p, started, err)
 	}
@@ -181,11 +181,11 @@ func testBroadcast(t *testing.T, n int, fo tgfake.Options, o Options) {
 	// A reader's /latest while the broadcast runs is answered promptly.
 	bc := h.bot.Broadcaster()
 	admin := int64(n + 2000)
-	p, started, err := bc.Start(context.Background(), Report{Chat: admin, Lang: LangEN})
+	p, started, err := bc.Start(context.Background(), ReportTo{Chat: admin, Lang: LangEN})
 	if err != nil || !started {
 		t.Fatalf("Start: got %+v, %v, %v", p, started, err)
 	}
-	h.waitFor(t, "the broadcast under way", func() bool { return len(h.fake.Messages()) >= 30 })
+	h.fake.Await(t, "the broadcast under way", func() bool { return len(h.fake.Messages()) >= 30 })
 	asked := time.Now()
 	reader := user(int64(n+1000), "en")
 	h.fake.PostPrivate(reader, "/latest")
@@ -243,7 +243,7 @@ func testBroadcast(t *testing.T, n int, fo tgfake.Options, o Options) {
 		t.Errorf("the fake answered %d 429s for pacing, want 0", got)
 	}
 	// The admin's report ends as the summary.
-	h.waitFor(t, "the report's summary", func() bool {
+	h.fake.Await(t, "the report's summary", func() bool {
 		m := h.fake.MessagesTo(admin)
 		return len(m) == 1 && contains(m[0].Visible, "done")
 	})
@@ -390,7 +390,7 @@ func TestBroadcastTimeouts(t *testing.T) {
 		}
 	}
 	// Nothing unknown is planned again.
-	if p, _, err := h.bot.Broadcaster().Start(context.Background(), Report{}); err != nil || p.Finished.IsZero() {
+	if p, _, err := h.bot.Broadcaster().Start(context.Background(), ReportTo{}); err != nil || p.Finished.IsZero() {
 		t.Errorf("next broadcast: got %+v, %v; want nothing to send", p, err)
 	}
 }
@@ -430,7 +430,7 @@ func TestBroadcastPhotos(t *testing.T) {
 		case "/page.jpg":
 			w.Write([]byte("<html>not an image</html>"))
 		case "/huge.jpg":
-			w.Write(make([]byte, MaxUpload+1))
+			w.Write(make([]byte, maxUpload+1))
 		default:
 			http.NotFound(w, r)
 		}
@@ -567,13 +567,13 @@ func TestRunStopsMidBroadcast(t *testing.T) {
 	heads := h.putThree(pub)
 	h.fake.Inject("sendMessage", 7, tgfake.Timeout(true), 1)
 	h.run()
-	p, started, err := h.bot.Broadcaster().Start(context.Background(), Report{})
+	p, started, err := h.bot.Broadcaster().Start(context.Background(), ReportTo{})
 	if err != nil || !started {
 		t.Fatalf("Start: got %+v, %v, %v", p, started, err)
 	}
 	update := h.fake.PostPrivate(user(5000, "en"), "/help")
 	h.waitMessages(t, 5000, 1)
-	h.waitFor(t, "a third of the broadcast", func() bool { return len(h.fake.Messages()) >= n })
+	h.fake.Await(t, "a third of the broadcast", func() bool { return len(h.fake.Messages()) >= n })
 	if err := h.shutdown(); err != nil {
 		t.Fatalf("Run: %v", err)
 	}

@@ -8,52 +8,59 @@ import (
 	"sync"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/newsbot/newsbot/bot/telegram"
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/state"
 )
 
-// A Report is where a broadcast's report message goes: an admin's private
-// chat, in the admin's language (LangZH or LangEN). The zero Report sends
+// A ReportTo is where a broadcast's report message goes: an admin's private
+// chat, in the admin's language (langZH or LangEN). The zero ReportTo sends
 // none.
-type Report struct {
+type ReportTo struct {
 	Chat int64
 	Lang string
 }
 
-// A Broadcaster delivers broadcasts planned in the store's ledger
-// (PRODUCT.md, "Delivery"): at RATE_LIMIT messages a second at most, at
-// least ChatSpacing apart into one chat and within a group's 20 a minute,
-// with at most Senders sends in flight; a 429 pauses every send, the bot's
-// answers included; a send that was not delivered is retried, then left
-// pending; one whose outcome is unknown is never sent again; blocked and
-// vanished chats are deactivated and migrated groups moved. One broadcast
-// runs at a time.
+// A Broadcaster delivers broadcasts planned in the store's ledger: at
+// RATE_LIMIT messages a second at most, at least ChatSpacing apart into one
+// chat and within a group's 20 a minute, with at most Senders sends in
+// flight; a 429 pauses every send, the bot's answers included; a send that
+// was not delivered is retried, then left pending; one whose outcome is
+// unknown is never sent again; blocked and vanished chats are deactivated
+// and migrated groups moved. One broadcast runs at a time.
 //
 // A Broadcaster is safe for concurrent use. Start, Announce, Progress and
 // Wait may be called from anywhere (a control socket); Run, or RunOnce,
-// does the sending.
+// plans and does the sending: Start and Announce only queue a request and
+// wake Run.
 type Broadcaster struct {
 	store *state.Store
 	out   *outbox
 	opt   Options
 	log   *slog.Logger
-	wake  chan struct{}
+	wake  chan struct{} // a request was queued (buffered: one wake-up is enough)
 
-	mu        sync.Mutex
-	reports   map[uint64][]*reportMsg // by broadcast ID
-	resumed   uint64                  // the broadcast a previous process left unfinished, until reported
-	next      Report                  // for the broadcast of queued announcements
-	summaries map[uint64]state.Broadcast
-	changed   chan struct{} // closed and replaced when a broadcast finishes
+	mu         sync.Mutex
+	queue      []*planRequest          // for Run to plan, in order of arrival
+	delivering uint64                  // the broadcast Run is delivering; 0 while it plans or waits
+	reports    map[uint64][]*reportMsg // by broadcast ID
+	resumed    uint64                  // the broadcast a previous process left unfinished, until reported
+	summaries  map[uint64]state.Broadcast
+	changed    chan struct{} // closed and replaced when a broadcast finishes
 }
 
-// reportMsg is a broadcast's report message; ID 0 until it is sent.
-type reportMsg struct {
-	Report
-	ID int
+// A planRequest asks Run for a broadcast: of everything due, or of the
+// queued announcements only. Its report goes to to; its answer to reply.
+type planRequest struct {
+	to                ReportTo
+	announcementsOnly bool
+	reply             chan planResult // buffered: Run never waits for the asker
+}
+
+type planResult struct {
+	b       state.Broadcast
+	started bool
+	err     error
 }
 
 // NewBroadcaster returns a Broadcaster that sends through c and keeps its
@@ -84,16 +91,25 @@ func newBroadcaster(store *state.Store, out *outbox, opt Options) *Broadcaster {
 	}
 }
 
-// Run delivers broadcasts until ctx ends: first the unfinished one a
-// previous run left, with its frozen selection; then every one that Start
-// or Announce plans, and one more for announcements queued while a
-// broadcast ran. When ctx ends, sends already started get Options.Grace to
-// finish and be recorded; the broadcast stays unfinished, for the next Run.
+// Run plans and delivers broadcasts until ctx ends: first the unfinished
+// one a previous run left, with its frozen selection, and the
+// announcements a previous run queued; then one for each batch of requests
+// that Start and Announce queue. An announcement queued while a broadcast
+// runs goes out in the next one. When ctx ends, sends already started get
+// Options.Grace to finish and be recorded; the broadcast stays unfinished,
+// for the next Run.
 //
-// It returns nil after ctx ended, an *telegram.Error matching telegram.ErrUnauthorized when
-// Telegram refuses the token, and the store's error when the ledger can't
-// be read or written.
+// It returns nil after ctx ended, an *telegram.Error matching
+// telegram.ErrUnauthorized when Telegram refuses the token, and the store's
+// error when the ledger can't be read or written.
 func (bc *Broadcaster) Run(ctx context.Context) error {
+	st, err := bc.store.Stats()
+	if err != nil {
+		return fmt.Errorf("bot: broadcaster: %w", err)
+	}
+	if st.Announcements > 0 {
+		bc.enqueue(&planRequest{announcementsOnly: true, reply: make(chan planResult, 1)})
+	}
 	for {
 		cur, err := bc.store.CurrentBroadcast()
 		switch {
@@ -108,33 +124,14 @@ func (bc *Broadcaster) Run(ctx context.Context) error {
 		case !errors.Is(err, state.ErrNotFound):
 			return fmt.Errorf("bot: broadcaster: %w", err)
 		}
-		st, err := bc.store.Stats()
-		if err != nil {
-			return fmt.Errorf("bot: broadcaster: %w", err)
-		}
-		if st.Announcements > 0 {
-			bc.mu.Lock()
-			r := bc.next
-			bc.next = Report{}
-			bc.mu.Unlock()
-			p, started, err := bc.start(ctx, r, true)
-			if err != nil {
-				return err
+		if reqs := bc.takeQueue(); len(reqs) > 0 {
+			res := bc.plan(ctx, reqs)
+			if res.err != nil {
+				return res.err
 			}
-			if started || !p.Finished.IsZero() {
+			if res.started {
 				continue
 			}
-			// Another plan is being written: its broadcast runs first,
-			// and the announcements wait for it.
-			bc.mu.Lock()
-			if bc.next == (Report{}) {
-				bc.next = r
-			}
-			bc.mu.Unlock()
-			if !sleep(ctx, 100*time.Millisecond) {
-				return nil
-			}
-			continue
 		}
 		select {
 		case <-ctx.Done():
@@ -153,10 +150,11 @@ func (bc *Broadcaster) Run(ctx context.Context) error {
 func (bc *Broadcaster) RunOnce(ctx context.Context) (state.Broadcast, error) {
 	cur, err := bc.store.CurrentBroadcast()
 	if errors.Is(err, state.ErrNotFound) {
-		var started bool
-		if cur, started, err = bc.Start(ctx, Report{}); err != nil || !started {
-			return cur, err
+		res := bc.plan(ctx, []*planRequest{{reply: make(chan planResult, 1)}})
+		if res.err != nil || !res.started {
+			return res.b, res.err
 		}
+		cur = res.b
 	} else if err != nil {
 		return cur, fmt.Errorf("bot: broadcast: %w", err)
 	}
@@ -167,99 +165,161 @@ func (bc *Broadcaster) RunOnce(ctx context.Context) (state.Broadcast, error) {
 	return b, err
 }
 
-// Start plans a broadcast of every due article and queued announcement
-// (state.Store.PlanBroadcast) for Run to deliver, and sends r its report
-// message. It returns the plan and true when one started; the unfinished
-// broadcast and false when one is running already (one at a time); a plan
-// with Finished set and false when there was nothing to send. It returns
-// the store's error when planning fails.
-func (bc *Broadcaster) Start(ctx context.Context, r Report) (state.Broadcast, bool, error) {
-	return bc.start(ctx, r, false)
+// Start asks Run for a broadcast of every due article and queued
+// announcement (state.Store.PlanBroadcast), with its report message sent to
+// r (none for the zero ReportTo). It returns the plan and true when one
+// started; the unfinished broadcast and false when one is running already
+// (one at a time); a plan with Finished set and false when there was
+// nothing to send. It returns the store's error when planning fails, and
+// ctx's error when ctx ends before Run answers.
+func (bc *Broadcaster) Start(ctx context.Context, r ReportTo) (state.Broadcast, bool, error) {
+	req := &planRequest{to: r, reply: make(chan planResult, 1)}
+	if b, running, err := bc.enqueueUnlessRunning(req); running {
+		return b, false, err
+	}
+	return bc.await(ctx, req)
 }
 
-// start is Start; with announcementsOnly the plan holds the queued
-// announcements (and the entries left pending) but no articles.
-func (bc *Broadcaster) start(ctx context.Context, r Report, announcementsOnly bool) (state.Broadcast, bool, error) {
-	p, err := bc.store.PlanBroadcast(time.Now(), state.PlanOptions{
-		MaxAge:            bc.opt.MaxAge,
-		MaxPerBroadcast:   bc.opt.MaxPerBroadcast,
-		AnnouncementsOnly: announcementsOnly,
-	})
-	switch {
-	case errors.Is(err, state.ErrBroadcastRunning):
-		return p, false, nil
-	case err != nil:
-		return p, false, fmt.Errorf("bot: start broadcast: %w", err)
+// Announce queues an announcement for every active subscriber and asks Run
+// for a broadcast of it, as Start does. While a broadcast runs, the
+// announcement waits for it to end and goes out in the next one, whose
+// report goes to r; Announce then returns the running broadcast and false.
+// Errors are Start's.
+func (bc *Broadcaster) Announce(ctx context.Context, text string, r ReportTo) (state.Broadcast, bool, error) {
+	if _, err := bc.store.QueueAnnouncement(text, time.Now()); err != nil {
+		return state.Broadcast{}, false, fmt.Errorf("bot: announce: %w", err)
 	}
-	if !p.Finished.IsZero() {
-		bc.finished(p)
-		return p, false, nil
+	req := &planRequest{to: r, announcementsOnly: true, reply: make(chan planResult, 1)}
+	bc.enqueue(req)
+	bc.mu.Lock()
+	running := bc.delivering != 0
+	bc.mu.Unlock()
+	if running {
+		// The request stays queued for the next broadcast.
+		b, err := bc.store.CurrentBroadcast()
+		if err == nil {
+			return b, false, nil
+		}
 	}
-	bc.log.Info("bot: broadcast planned", slog.Uint64("broadcast", p.ID), slog.Int("chats", p.Chats),
-		slog.Int("messages", p.Pending))
+	return bc.await(ctx, req)
+}
+
+// enqueue queues req for Run and wakes it.
+func (bc *Broadcaster) enqueue(req *planRequest) {
+	bc.mu.Lock()
+	bc.queue = append(bc.queue, req)
+	bc.mu.Unlock()
+	bc.signal()
+}
+
+// enqueueUnlessRunning queues req, unless a broadcast is being delivered:
+// then it returns that broadcast and true.
+func (bc *Broadcaster) enqueueUnlessRunning(req *planRequest) (state.Broadcast, bool, error) {
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	if bc.delivering != 0 {
+		// Run may have finished it already, and not yet seen the queue.
+		cur, err := bc.store.CurrentBroadcast()
+		if !errors.Is(err, state.ErrNotFound) {
+			return cur, true, err
+		}
+	}
+	bc.queue = append(bc.queue, req)
+	bc.signal()
+	return state.Broadcast{}, false, nil
+}
+
+func (bc *Broadcaster) signal() {
 	select {
 	case bc.wake <- struct{}{}:
 	default:
 	}
-	if r.Chat != 0 {
-		bc.report(ctx, r, p)
-	}
-	return p, true, nil
 }
 
-// report sends r the report message of the broadcast b, which its
-// progress edits and its summary then replace.
-func (bc *Broadcaster) report(ctx context.Context, r Report, b state.Broadcast) {
-	rm := &reportMsg{Report: r}
-	bc.mu.Lock()
-	bc.reports[b.ID] = append(bc.reports[b.ID], rm)
-	bc.mu.Unlock()
-	msg, err := bc.out.reply(ctx, r.Chat, catalogFor(r.Lang).report(b, time.Now()))
-	bc.mu.Lock()
-	rm.ID = msg.MessageID
-	sum, done := bc.summaries[b.ID]
-	bc.mu.Unlock()
-	if err == nil && done {
-		bc.edit(ctx, rm, sum)
+// await waits for Run's answer to req.
+func (bc *Broadcaster) await(ctx context.Context, req *planRequest) (state.Broadcast, bool, error) {
+	select {
+	case res := <-req.reply:
+		return res.b, res.started, res.err
+	case <-ctx.Done():
+		return state.Broadcast{}, false, ctx.Err()
 	}
 }
 
-// reportResumed tells every admin that the broadcast b, planned before a
-// restart, goes on, in a report message of its own: who asked for it is not
-// kept across the restart. Other broadcasts have their reports already.
-func (bc *Broadcaster) reportResumed(ctx context.Context, b state.Broadcast) {
+// takeQueue returns the queued requests and empties the queue.
+func (bc *Broadcaster) takeQueue() []*planRequest {
 	bc.mu.Lock()
-	resumed := b.ID == bc.resumed
-	bc.resumed = 0
-	bc.mu.Unlock()
-	if !resumed {
-		return
+	defer bc.mu.Unlock()
+	reqs := bc.queue
+	bc.queue = nil
+	return reqs
+}
+
+// plan plans one broadcast for reqs (of the announcements only when none
+// asks for more), answers each, and sends each its report message.
+func (bc *Broadcaster) plan(ctx context.Context, reqs []*planRequest) planResult {
+	onlyAnnouncements := true
+	for _, r := range reqs {
+		onlyAnnouncements = onlyAnnouncements && r.announcementsOnly
 	}
-	for _, admin := range bc.opt.AdminIDs {
-		lang := LangZH
-		if sub, err := bc.store.Subscriber(admin); err == nil {
-			lang = Lang(sub.Language)
+	p, err := bc.store.PlanBroadcast(time.Now(), state.PlanOptions{
+		MaxAge:            bc.opt.MaxAge,
+		MaxPerBroadcast:   bc.opt.MaxPerBroadcast,
+		AnnouncementsOnly: onlyAnnouncements,
+	})
+	var res planResult
+	switch {
+	case errors.Is(err, state.ErrBroadcastRunning):
+		res = planResult{b: p}
+	case err != nil:
+		res = planResult{err: fmt.Errorf("bot: start broadcast: %w", err)}
+	case !p.Finished.IsZero():
+		bc.finished(p)
+		res = planResult{b: p}
+	default:
+		bc.log.Info("bot: broadcast planned", slog.Uint64("broadcast", p.ID), slog.Int("chats", p.Chats),
+			slog.Int("messages", p.Pending))
+		res = planResult{b: p, started: true}
+	}
+	for _, r := range reqs {
+		r.reply <- res
+	}
+	if res.started {
+		for _, r := range reqs {
+			if r.to.Chat != 0 {
+				bc.report(ctx, r.to, p)
+			}
 		}
-		bc.report(ctx, Report{Chat: admin, Lang: lang}, b)
+	}
+	return res
+}
+
+// running marks b as the broadcast being delivered, and answers the
+// requests for a full broadcast queued meanwhile: one is running. Requests
+// of announcements stay queued for the next broadcast.
+func (bc *Broadcaster) running(b state.Broadcast) {
+	bc.mu.Lock()
+	bc.delivering = b.ID
+	var answer, keep []*planRequest
+	for _, r := range bc.queue {
+		if r.announcementsOnly {
+			keep = append(keep, r)
+		} else {
+			answer = append(answer, r)
+		}
+	}
+	bc.queue = keep
+	bc.mu.Unlock()
+	for _, r := range answer {
+		r.reply <- planResult{b: b}
 	}
 }
 
-// Announce queues an announcement for every active subscriber and starts a
-// broadcast for it as Start does. While a broadcast runs, the announcement
-// waits for it to end and goes out in the next one, whose report goes to r;
-// Announce then returns the running broadcast and false. Errors are the
-// store's.
-func (bc *Broadcaster) Announce(ctx context.Context, text string, r Report) (state.Broadcast, bool, error) {
-	if _, err := bc.store.QueueAnnouncement(text, time.Now()); err != nil {
-		return state.Broadcast{}, false, fmt.Errorf("bot: announce: %w", err)
-	}
-	p, started, err := bc.start(ctx, r, true)
-	if err == nil && !started && p.Finished.IsZero() {
-		bc.mu.Lock()
-		bc.next = r
-		bc.mu.Unlock()
-	}
-	return p, started, err
+// idle marks the end of a broadcast's delivery.
+func (bc *Broadcaster) idle() {
+	bc.mu.Lock()
+	bc.delivering = 0
+	bc.mu.Unlock()
 }
 
 // Progress returns the unfinished broadcast with its counts, else the last
@@ -306,6 +366,8 @@ func (bc *Broadcaster) deliver(ctx context.Context, b state.Broadcast) (state.Br
 	log := bc.log.With(slog.Uint64("broadcast", b.ID))
 	log.Info("bot: broadcast running", slog.Int("chats", b.Chats), slog.Int("pending", b.Pending),
 		slog.Int("sent", b.Sent), slog.Time("started", b.Started))
+	bc.running(b)
+	defer bc.idle()
 	bc.reportResumed(ctx, b)
 	bc.out.photos.forget()
 	d := &delivery{
@@ -358,73 +420,4 @@ func (bc *Broadcaster) finished(sum state.Broadcast) {
 	bc.summaries[sum.ID] = sum
 	close(bc.changed)
 	bc.changed = make(chan struct{})
-}
-
-// reportEvery edits the broadcast's report message with its progress
-// every ReportEvery, and logs each quarter of the sends done, until the
-// returned function is called.
-func (bc *Broadcaster) reportEvery(ctx context.Context, id uint64) func() {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(bc.opt.ReportEvery)
-		defer tick.Stop()
-		logged := 0 // the quarters logged
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			p, err := bc.store.CurrentBroadcast()
-			if err != nil || p.ID != id {
-				continue
-			}
-			if q := quarterDone(p); q > logged {
-				logged = q
-				bc.log.Info("bot: broadcast progress", slog.Uint64("broadcast", id), slog.Int("percent", 25*q),
-					slog.Int("sent", p.Sent), slog.Int("failed", p.Failed), slog.Int("unknown", p.Unknown),
-					slog.Int("pending", p.Pending))
-			}
-			bc.mu.Lock()
-			rms := bc.reports[id]
-			bc.mu.Unlock()
-			for _, rm := range rms {
-				bc.edit(ctx, rm, p)
-			}
-		}
-	}()
-	return func() { cancel(); <-done }
-}
-
-// quarterDone is how many quarters of b's sends are done: 0 to 4.
-func quarterDone(b state.Broadcast) int {
-	done := b.Sent + b.Failed + b.Unknown
-	total := done + b.Pending + b.Sending
-	if total == 0 {
-		return 0
-	}
-	return 4 * done / total
-}
-
-// edit shows b's progress or summary in the report message.
-func (bc *Broadcaster) edit(ctx context.Context, rm *reportMsg, b state.Broadcast) {
-	bc.mu.Lock()
-	r, id := rm.Report, rm.ID
-	bc.mu.Unlock()
-	if id == 0 {
-		return
-	}
-	if err := bc.out.pace.pause.wait(ctx); err != nil {
-		return
-	}
-	_, err := bc.out.client.Send(ctx, tgbotapi.NewEditMessageText(r.Chat, id, catalogFor(r.Lang).report(b, time.Now())))
-	var e *telegram.Error
-	if errors.As(err, &e) {
-		if e.Class == telegram.ClassRetryAfter {
-			bc.out.pace.pause.pauseFor(e.RetryAfter)
-		}
-		bc.log.Debug("bot: report edit failed", slog.Uint64("broadcast", b.ID), slog.Any("err", err))
-	}
 }

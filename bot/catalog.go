@@ -22,7 +22,6 @@ type catalog struct {
 	Unsubscribed      string
 	NotSubscribed     string
 	GroupAdminsOnly   string
-	Help              string
 	Hint              string
 	NoArticles        string
 	LatestUsage       string
@@ -46,30 +45,7 @@ type catalog struct {
 	Reload string
 }
 
-// The commands, as the menu names them.
-const (
-	cmdStart       = "start"
-	cmdSubscribe   = "subscribe"
-	cmdUnsubscribe = "unsubscribe"
-	cmdStop        = "stop"
-	cmdLatest      = "latest"
-	cmdHelp        = "help"
-	cmdBroadcast   = "broadcast"
-	cmdAnnounce    = "announce"
-	cmdStats       = "stats"
-	cmdReload      = "reload"
-)
-
-// readerCommands and adminCommands are the menus, in order.
-func readerCommands() []string {
-	return []string{cmdStart, cmdLatest, cmdSubscribe, cmdUnsubscribe, cmdStop, cmdHelp}
-}
-
-func adminCommands() []string {
-	return []string{cmdBroadcast, cmdAnnounce, cmdStats, cmdReload}
-}
-
-// catalogFor returns the strings of lang (LangZH or LangEN; see Lang).
+// catalogFor returns the strings of lang (langZH or LangEN; see lang).
 func catalogFor(lang string) catalog {
 	if lang == LangEN {
 		return catalog{
@@ -80,25 +56,20 @@ func catalogFor(lang string) catalog {
 			Unsubscribed:      "Unsubscribed: no more articles will come. /subscribe to start again.",
 			NotSubscribed:     "Not subscribed.",
 			GroupAdminsOnly:   "Only the group's administrators can subscribe or unsubscribe it.",
-			Help: "/start – subscribe and get the latest article\n" +
-				"/latest [n] – the newest article, or the n newest (n ≤ 5)\n" +
-				"/subscribe – get new articles as they come out\n" +
-				"/unsubscribe or /stop – no more articles\n" +
-				"/help – this list",
-			Hint:            "I only understand commands. /help lists them.",
-			NoArticles:      "No articles yet.",
-			LatestUsage:     "Usage: /latest or /latest n, with n from 1 to 5.",
-			NotAllowed:      "Not allowed.",
-			Failed:          "Something went wrong. Please try again later.",
-			AnnounceUsage:   "Usage: /announce text",
-			AnnounceQueued:  "Announcement queued: it goes out after broadcast #%d.",
-			BroadcastNone:   "Nothing to send: no subscriber has a due article or announcement.",
-			BroadcastFailed: "The broadcast could not start; see the log.",
-			ReloadFailed:    "Reading the seeds folder failed; see the log.",
-			Progress:        "Broadcast #%d to %d chats: running for %s\n%s",
-			Summary:         "Broadcast #%d to %d chats: done in %s\n%s",
-			Running:         "A broadcast is already running.\n",
-			Counts:          "sent %d, failed %d, deactivated %d, pending %d, unknown %d",
+			Hint:              "I only understand commands. /help lists them.",
+			NoArticles:        "No articles yet.",
+			LatestUsage:       "Usage: /latest or /latest n, with n from 1 to 5.",
+			NotAllowed:        "Not allowed.",
+			Failed:            "Something went wrong. Please try again later.",
+			AnnounceUsage:     "Usage: /announce text",
+			AnnounceQueued:    "Announcement queued: it goes out after broadcast #%d.",
+			BroadcastNone:     "Nothing to send: no subscriber has a due article or announcement.",
+			BroadcastFailed:   "The broadcast could not start; see the log.",
+			ReloadFailed:      "Reading the seeds folder failed; see the log.",
+			Progress:          "Broadcast #%d to %d chats: running for %s\n%s",
+			Summary:           "Broadcast #%d to %d chats: done in %s\n%s",
+			Running:           "A broadcast is already running.\n",
+			Counts:            "sent %d, failed %d, deactivated %d, pending %d, unknown %d",
 			Stats: "Subscribers: %s\nArticles: %d\nDeliveries: %s\nAnnouncements waiting: %d\n" +
 				"Last broadcast: %s",
 			StatsNoBroadcast: "none",
@@ -113,25 +84,20 @@ func catalogFor(lang string) catalog {
 		Unsubscribed:      "已退订：不会再收到文章。发送 /subscribe 可重新订阅。",
 		NotSubscribed:     "尚未订阅。",
 		GroupAdminsOnly:   "只有群管理员可以为本群订阅或退订。",
-		Help: "/start – 订阅并获取最新文章\n" +
-			"/latest [n] – 最新一篇文章，或最新的 n 篇（n ≤ 5）\n" +
-			"/subscribe – 订阅新文章\n" +
-			"/unsubscribe 或 /stop – 退订\n" +
-			"/help – 命令列表",
-		Hint:            "我只懂命令。发送 /help 查看命令列表。",
-		NoArticles:      "还没有文章。",
-		LatestUsage:     "用法：/latest 或 /latest n（n 为 1 到 5）。",
-		NotAllowed:      "无权执行此命令。",
-		Failed:          "出错了，请稍后再试。",
-		AnnounceUsage:   "用法：/announce 文本",
-		AnnounceQueued:  "公告已排队：将在第 %d 次推送结束后发出。",
-		BroadcastNone:   "没有要发送的内容：没有订阅者有待发的文章或公告。",
-		BroadcastFailed: "推送无法开始，请查看日志。",
-		ReloadFailed:    "读取种子文件夹失败，请查看日志。",
-		Progress:        "第 %d 次推送，共 %d 个聊天：已进行 %s\n%s",
-		Summary:         "第 %d 次推送，共 %d 个聊天：完成，用时 %s\n%s",
-		Running:         "已有推送正在进行。\n",
-		Counts:          "已发送 %d，失败 %d，已停用 %d，待发 %d，结果未知 %d",
+		Hint:              "我只懂命令。发送 /help 查看命令列表。",
+		NoArticles:        "还没有文章。",
+		LatestUsage:       "用法：/latest 或 /latest n（n 为 1 到 5）。",
+		NotAllowed:        "无权执行此命令。",
+		Failed:            "出错了，请稍后再试。",
+		AnnounceUsage:     "用法：/announce 文本",
+		AnnounceQueued:    "公告已排队：将在第 %d 次推送结束后发出。",
+		BroadcastNone:     "没有要发送的内容：没有订阅者有待发的文章或公告。",
+		BroadcastFailed:   "推送无法开始，请查看日志。",
+		ReloadFailed:      "读取种子文件夹失败，请查看日志。",
+		Progress:          "第 %d 次推送，共 %d 个聊天：已进行 %s\n%s",
+		Summary:           "第 %d 次推送，共 %d 个聊天：完成，用时 %s\n%s",
+		Running:           "已有推送正在进行。\n",
+		Counts:            "已发送 %d，失败 %d，已停用 %d，待发 %d，结果未知 %d",
 		Stats: "订阅者：%s\n文章：%d\n投递：%s\n待发公告：%d\n" +
 			"上次推送：%s",
 		StatsNoBroadcast: "无",
@@ -178,59 +144,7 @@ func (c catalog) reload(r ingest.ScanResult) string {
 	return fmt.Sprintf(c.Reload, r.Files, r.Added, r.Changed, len(r.Refused))
 }
 
-// menuText is the menu's description of a command in lang.
-func menuText(lang, cmd string) string {
-	if lang == LangEN {
-		switch cmd {
-		case cmdStart:
-			return "Subscribe and get the latest article"
-		case cmdLatest:
-			return "The newest articles: /latest [n]"
-		case cmdSubscribe:
-			return "Get new articles"
-		case cmdUnsubscribe:
-			return "No more articles"
-		case cmdStop:
-			return "No more articles"
-		case cmdHelp:
-			return "The commands"
-		case cmdBroadcast:
-			return "Send due articles to every subscriber"
-		case cmdAnnounce:
-			return "Send a text to every subscriber"
-		case cmdStats:
-			return "Subscribers, articles, deliveries"
-		case cmdReload:
-			return "Re-read the seeds folder"
-		}
-		return cmd
-	}
-	switch cmd {
-	case cmdStart:
-		return "订阅并获取最新文章"
-	case cmdLatest:
-		return "最新文章：/latest [n]"
-	case cmdSubscribe:
-		return "订阅新文章"
-	case cmdUnsubscribe:
-		return "退订"
-	case cmdStop:
-		return "退订"
-	case cmdHelp:
-		return "命令列表"
-	case cmdBroadcast:
-		return "把待发文章推送给所有订阅者"
-	case cmdAnnounce:
-		return "向所有订阅者发送一条公告"
-	case cmdStats:
-		return "订阅者、文章和投递统计"
-	case cmdReload:
-		return "重新读取种子文件夹"
-	}
-	return cmd
-}
-
-// ReportText is the text of a broadcast's report in lang (LangZH or
+// ReportText is the text of a broadcast's report in lang (langZH or
 // LangEN): its progress while it runs, its summary once Finished is set;
 // for printing a broadcast from the shell.
 func ReportText(b state.Broadcast, lang string, now time.Time) string {

@@ -20,7 +20,7 @@ func TestReportAndStatsText(t *testing.T) {
 	}{
 		{"running en", ReportText(running, LangEN, t0.Add(5*time.Second)),
 			"Broadcast #3 to 10 chats: running for 5s\nsent 3, failed 1, deactivated 1, pending 5, unknown 1"},
-		{"done zh", ReportText(done, LangZH, t0),
+		{"done zh", ReportText(done, langZH, t0),
 			"第 3 次推送，共 10 个聊天：完成，用时 1m30s\n已发送 3，失败 1，已停用 1，待发 0，结果未知 1"},
 		{"stats en", StatsText(state.Stats{
 			Subscribers: map[state.Status]int{state.Active: 5, state.Blocked: 2},
@@ -33,7 +33,7 @@ func TestReportAndStatsText(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", tt.name, tt.got, tt.want)
 		}
 	}
-	if !strings.Contains(StatsText(state.Stats{LastBroadcast: &done}, LangZH, t0), "上次推送：第 3 次推送") {
+	if !strings.Contains(StatsText(state.Stats{LastBroadcast: &done}, langZH, t0), "上次推送：第 3 次推送") {
 		t.Errorf("stats: the last broadcast is missing")
 	}
 }

@@ -2,202 +2,153 @@ package bot
 
 import (
 	"context"
-	"errors"
-	"log/slog"
-	"strconv"
 	"strings"
-	"time"
 
-	"github.com/newsbot/newsbot/content"
-	"github.com/newsbot/newsbot/ingest"
-	"github.com/newsbot/newsbot/state"
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// MaxLatest is the most articles /latest sends.
-const MaxLatest = 5
-
-// start welcomes, subscribes and sends the latest article.
-func (b *Bot) start(ctx context.Context, r request) {
-	c := catalogFor(r.lang)
-	if !b.mayManage(ctx, r) {
-		return
-	}
-	added, err := b.subscribeChat(r)
-	if err != nil {
-		b.out.reply(ctx, r.chat, c.Failed)
-		return
-	}
-	status := c.Subscribed
-	if !added {
-		status = c.AlreadySubscribed
-	}
-	b.out.reply(ctx, r.chat, c.Welcome+"\n"+status)
-	b.latest(ctx, r, 1)
+// A command is one row of the bot's command table: what it is called, who
+// may use it and where, its menu entry and /help line in each language, and
+// its handler. The menus (setMyCommands), /help and the dispatch are all
+// derived from the table, so adding a command is one row and one handler.
+type command struct {
+	name string
+	// args is how the arguments are written in /help: "[n]".
+	args   string
+	access access
+	places place
+	// menu is the description in the command menu.
+	menu text
+	// help is the /help line after the command; empty: the command is not
+	// listed (an alias).
+	help   text
+	handle func(b *Bot, ctx context.Context, r request)
 }
 
-// subscribe subscribes the chat, saying so if it already was.
-func (b *Bot) subscribe(ctx context.Context, r request) {
-	c := catalogFor(r.lang)
-	if !b.mayManage(ctx, r) {
-		return
+// access says who may use a command.
+type access uint8
+
+const (
+	// forAnyone: every member of a chat where the command is offered.
+	forAnyone access = iota
+	// forChatAdmins: the reader in a private chat; in a group only its
+	// administrators, an anonymous one posting as the group included.
+	// Others are told so.
+	forChatAdmins
+	// forBotAdmins: the user IDs of Options.AdminIDs, in their private
+	// chat with the bot. Anyone else, or anywhere else, is told "not
+	// allowed".
+	forBotAdmins
+)
+
+// place is a set of the kinds of chat a command is offered in. Channel
+// posts never run commands: a channel is managed by a bot admin.
+type place uint8
+
+const (
+	inPrivate place = 1 << iota
+	inGroup
+)
+
+// A text is one string in each language the bot replies in.
+type text struct{ zh, en string }
+
+// in is t in lang (see lang).
+func (t text) in(lang string) string {
+	if lang == LangEN {
+		return t.en
 	}
-	added, err := b.subscribeChat(r)
-	switch {
-	case err != nil:
-		b.out.reply(ctx, r.chat, c.Failed)
-	case added:
-		b.out.reply(ctx, r.chat, c.Subscribed)
-	default:
-		b.out.reply(ctx, r.chat, c.AlreadySubscribed)
+	return t.zh
+}
+
+// commandTable is the bot's commands, in menu order.
+func commandTable() []command {
+	return []command{
+		{name: "start", access: forChatAdmins, places: inPrivate | inGroup,
+			menu:   text{"订阅并获取最新文章", "Subscribe and get the latest article"},
+			help:   text{"订阅并获取最新文章", "subscribe and get the latest article"},
+			handle: (*Bot).start},
+		{name: "latest", args: "[n]", access: forAnyone, places: inPrivate | inGroup,
+			menu:   text{"最新文章：/latest [n]", "The newest articles: /latest [n]"},
+			help:   text{"最新一篇文章，或最新的 n 篇（n ≤ 5）", "the newest article, or the n newest (n ≤ 5)"},
+			handle: (*Bot).latestCommand},
+		{name: "subscribe", access: forChatAdmins, places: inPrivate | inGroup,
+			menu:   text{"订阅新文章", "Get new articles"},
+			help:   text{"订阅新文章", "get new articles as they come out"},
+			handle: (*Bot).subscribe},
+		{name: "unsubscribe", access: forChatAdmins, places: inPrivate | inGroup,
+			menu:   text{"退订", "No more articles"},
+			help:   text{"退订（也可用 /stop）", "no more articles (also /stop)"},
+			handle: (*Bot).unsubscribe},
+		{name: "stop", access: forChatAdmins, places: inPrivate | inGroup,
+			menu:   text{"退订", "No more articles"},
+			handle: (*Bot).unsubscribe},
+		{name: "help", access: forAnyone, places: inPrivate | inGroup,
+			menu:   text{"命令列表", "The commands"},
+			help:   text{"命令列表", "this list"},
+			handle: (*Bot).help},
+		{name: "broadcast", access: forBotAdmins, places: inPrivate,
+			menu:   text{"把待发文章推送给所有订阅者", "Send due articles to every subscriber"},
+			help:   text{"把待发文章推送给所有订阅者", "send due articles to every subscriber"},
+			handle: (*Bot).broadcast},
+		{name: "announce", args: "text", access: forBotAdmins, places: inPrivate,
+			menu:   text{"向所有订阅者发送一条公告", "Send a text to every subscriber"},
+			help:   text{"向所有订阅者发送一条公告", "send a text to every subscriber"},
+			handle: (*Bot).announce},
+		{name: "stats", access: forBotAdmins, places: inPrivate,
+			menu:   text{"订阅者、文章和投递统计", "Subscribers, articles, deliveries"},
+			help:   text{"订阅者、文章和投递统计", "subscribers, articles, deliveries"},
+			handle: (*Bot).stats},
+		{name: "reload", access: forBotAdmins, places: inPrivate,
+			menu:   text{"重新读取种子文件夹", "Re-read the seeds folder"},
+			help:   text{"重新读取种子文件夹", "re-read the seeds folder"},
+			handle: (*Bot).reload},
 	}
 }
 
-func (b *Bot) subscribeChat(r request) (bool, error) {
-	_, added, err := b.store.Subscribe(r.chat, r.code, time.Now())
-	if err != nil {
-		b.log.Error("bot: subscribe failed", slog.Int64("chat_id", r.chat), slog.Any("err", err))
-		return false, err
-	}
-	if added {
-		b.log.Info("bot: subscribed", slog.Int64("chat_id", r.chat))
-	}
-	return added, nil
+// commandIndex finds a command of the table by name.
+type commandIndex struct {
+	all    []command
+	byName map[string]*command
 }
 
-// unsubscribe makes the chat inactive: its waiting entries are skipped
-// at once, even mid-broadcast.
-func (b *Bot) unsubscribe(ctx context.Context, r request) {
-	c := catalogFor(r.lang)
-	if !b.mayManage(ctx, r) {
-		return
+func newCommandIndex(cmds []command) commandIndex {
+	ix := commandIndex{all: cmds, byName: make(map[string]*command, len(cmds))}
+	for i := range cmds {
+		ix.byName[cmds[i].name] = &cmds[i]
 	}
-	was, err := b.store.Deactivate(r.chat, state.Unsubscribed, time.Now())
-	switch {
-	case errors.Is(err, state.ErrNotFound) || err == nil && !was:
-		b.out.reply(ctx, r.chat, c.NotSubscribed)
-	case err != nil:
-		b.log.Error("bot: unsubscribe failed", slog.Int64("chat_id", r.chat), slog.Any("err", err))
-		b.out.reply(ctx, r.chat, c.Failed)
-	default:
-		b.log.Info("bot: unsubscribed", slog.Int64("chat_id", r.chat))
-		b.out.reply(ctx, r.chat, c.Unsubscribed)
-	}
+	return ix
 }
 
-// mayManage reports whether the sender may subscribe or unsubscribe the
-// chat: anyone in a private chat; in a group its administrators, including
-// an anonymous one posting as the group. It answers a refusal itself.
-func (b *Bot) mayManage(ctx context.Context, r request) bool {
-	if !r.group {
-		return true
-	}
-	c := catalogFor(r.lang)
-	m := r.msg
-	switch {
-	case m.SenderChat != nil:
-		if m.SenderChat.ID == r.chat {
-			return true // an anonymous administrator
-		}
-	case m.From != nil:
-		member, err := b.client.ChatMember(ctx, r.chat, m.From.ID)
-		if err != nil {
-			b.log.Warn("bot: getChatMember failed", slog.Int64("chat_id", r.chat), slog.Any("err", err))
-			b.out.reply(ctx, r.chat, c.Failed)
-			return false
-		}
-		if member.IsCreator() || member.IsAdministrator() {
-			return true
-		}
-	}
-	b.out.reply(ctx, r.chat, c.GroupAdminsOnly)
-	return false
-}
+// lookup returns the command called name, or nil.
+func (ix commandIndex) lookup(name string) *command { return ix.byName[name] }
 
-// latestCommand answers /latest [n].
-func (b *Bot) latestCommand(ctx context.Context, r request) {
-	n := 1
-	if r.args != "" {
-		v, err := strconv.Atoi(strings.Fields(r.args)[0])
-		if err != nil || v < 1 {
-			b.out.reply(ctx, r.chat, catalogFor(r.lang).LatestUsage)
-			return
-		}
-		n = min(v, MaxLatest)
-	}
-	b.latest(ctx, r, n)
-}
-
-// latest sends the n newest articles, the newest last. For an active
-// subscriber it claims them in the ledger first and records the outcome, so
-// that no broadcast sends them too; one a broadcast is sending right now is
-// left to it.
-func (b *Bot) latest(ctx context.Context, r request, n int) {
-	c := catalogFor(r.lang)
-	stored, err := b.store.Newest(n)
-	if err != nil {
-		b.log.Error("bot: newest articles", slog.Any("err", err))
-		b.out.reply(ctx, r.chat, c.Failed)
-		return
-	}
-	if len(stored) == 0 {
-		b.out.reply(ctx, r.chat, c.NoArticles)
-		return
-	}
-	var arts []content.Article
-	var ids []string
-	var items []state.Item
-	for i := len(stored) - 1; i >= 0; i-- {
-		a, err := ingest.DecodeArticle(stored[i])
-		if err != nil {
-			b.log.Error("bot: stored article unreadable", slog.Any("err", err))
+// menu is the command menu in lang: the readers' commands, and with admin
+// the bot admins' too.
+func (ix commandIndex) menu(lang string, admin bool) []tgbotapi.BotCommand {
+	var menu []tgbotapi.BotCommand
+	for _, c := range ix.all {
+		if c.access == forBotAdmins && !admin {
 			continue
 		}
-		arts, ids = append(arts, a), append(ids, a.ID)
-		items = append(items, state.Item{Kind: state.ArticleItem, Seq: stored[i].Seq})
+		menu = append(menu, tgbotapi.BotCommand{Command: c.name, Description: c.menu.in(lang)})
 	}
-	claims, err := b.store.ClaimLatest(r.chat, time.Now(), ids)
-	if err != nil {
-		b.log.Error("bot: claim /latest", slog.Int64("chat_id", r.chat), slog.Any("err", err))
-		b.out.reply(ctx, r.chat, c.Failed)
-		return
-	}
-	var outcomes []state.Change
-	var deactivate state.Status
-	var failed error
-	for i, a := range arts {
-		if claims[i] == state.ClaimBusy {
-			continue // the broadcast is delivering it now
-		}
-		if failed != nil {
-			// Not attempted: the claim is released.
-			if claims[i] == state.ClaimRecord {
-				outcomes = append(outcomes, state.Change{Chat: r.chat, Item: items[i], State: state.Pending,
-					Reason: "not sent: an earlier answer failed"})
-			}
+	return menu
+}
+
+// helpText is the answer to /help in lang: a line per listed command, the
+// bot admins' commands only for an admin.
+func (ix commandIndex) helpText(lang string, admin bool) string {
+	var lines []string
+	for _, c := range ix.all {
+		if c.help == (text{}) || c.access == forBotAdmins && !admin {
 			continue
 		}
-		msg, err := b.out.article(readerLane(ctx), r.chat, a, r.lang)
-		if err != nil {
-			failed = err
-			b.log.Warn("bot: /latest answer failed", slog.Int64("chat_id", r.chat),
-				slog.String("article_id", a.ID), slog.Any("err", err))
+		usage := "/" + c.name
+		if c.args != "" {
+			usage += " " + c.args
 		}
-		c, why := outcome(r.chat, items[i], msg, err)
-		if why != 0 {
-			deactivate = why
-		}
-		if claims[i] == state.ClaimRecord {
-			outcomes = append(outcomes, c)
-		}
+		lines = append(lines, usage+" – "+c.help.in(lang))
 	}
-	if len(outcomes) > 0 {
-		if rejected, err := b.store.Record(outcomes); err != nil || errors.Join(rejected...) != nil {
-			b.log.Error("bot: record /latest", slog.Int64("chat_id", r.chat), slog.Any("err", errors.Join(err, errors.Join(rejected...))))
-		}
-	}
-	if deactivate != 0 {
-		if _, err := b.store.Deactivate(r.chat, deactivate, time.Now()); err != nil && !errors.Is(err, state.ErrNotFound) {
-			b.log.Error("bot: deactivate", slog.Int64("chat_id", r.chat), slog.Any("err", err))
-		}
-	}
+	return strings.Join(lines, "\n")
 }

@@ -22,7 +22,9 @@ func TestReaderCommandsPrivate(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, tgfake.Options{}, Options{}).run()
 	heads := h.addArticles("p", 6, recent())
-	zh, en := catalogFor(LangZH), catalogFor(LangEN)
+	zh, en := catalogFor(langZH), catalogFor(LangEN)
+	cmds := newCommandIndex(commandTable())
+	zhHelp, enHelp := cmds.helpText(langZH, false), cmds.helpText(LangEN, false)
 	newest := heads[5]
 
 	tests := []struct {
@@ -32,8 +34,8 @@ func TestReaderCommandsPrivate(t *testing.T) {
 		want     []string // each reply contains this, in order
 		wantSubd bool
 	}{
-		{"help", "zh-hans", []string{"/help"}, []string{zh.Help}, false},
-		{"help in English", "en-GB", []string{"/help"}, []string{en.Help}, false},
+		{"help", "zh-hans", []string{"/help"}, []string{zhHelp}, false},
+		{"help in English", "en-GB", []string{"/help"}, []string{enHelp}, false},
 		{"start", "", []string{"/start"}, []string{zh.Welcome + "\n" + zh.Subscribed, newest}, true},
 		{"start again", "en", []string{"/start", "/start"},
 			[]string{en.Subscribed, newest, en.AlreadySubscribed, newest}, true},
@@ -48,7 +50,7 @@ func TestReaderCommandsPrivate(t *testing.T) {
 		{"latest for us", "en", []string{"/latest@newsbot_test_bot"}, []string{newest}, false},
 		{"plain text", "zh", []string{"hello"}, []string{zh.Hint}, false},
 		{"unknown command", "en", []string{"/weather"}, []string{en.Hint}, false},
-		{"another bot's command", "en", []string{"/latest@OtherBot", "/help"}, []string{en.Help}, false},
+		{"another bot's command", "en", []string{"/latest@OtherBot", "/help"}, []string{enHelp}, false},
 		{"not allowed", "en", []string{"/broadcast", "/stats", "/reload", "/announce hi"},
 			[]string{en.NotAllowed, en.NotAllowed, en.NotAllowed, en.NotAllowed}, false},
 	}
@@ -84,7 +86,8 @@ func TestReaderCommandsGroup(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, tgfake.Options{}, Options{CommandsPerMinute: -1}).run()
 	heads := h.addArticles("g", 2, recent())
-	zh, en := catalogFor(LangZH), catalogFor(LangEN)
+	zh, en := catalogFor(langZH), catalogFor(LangEN)
+	zhHelp := newCommandIndex(commandTable()).helpText(langZH, false)
 	const group = -5001
 	admin, member := user(7001, "en"), user(7002, "zh")
 	h.fake.SetMember(group, admin.ID, "administrator")
@@ -105,7 +108,7 @@ func TestReaderCommandsGroup(t *testing.T) {
 			h.fake.PostGroup(group, member, "hello everyone")
 			h.fake.PostGroup(group, member, "/weather")
 			h.fake.PostGroup(group, member, "/help")
-		}, zh.Help, true},
+		}, zhHelp, true},
 		{"admin stops", func() { h.fake.PostGroup(group, admin, "/stop@newsbot_test_bot") }, en.Unsubscribed, false},
 		{"anonymous admin subscribes", func() { h.fake.PostAnonymousAdmin(group, "/subscribe") }, zh.Subscribed, true},
 		{"admin commands not in groups", func() { h.fake.PostGroup(group, user(adminID, "en"), "/stats@newsbot_test_bot") }, en.NotAllowed, true},
@@ -134,7 +137,7 @@ func TestReaderCommandsGroup(t *testing.T) {
 func TestAdminCommands(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, tgfake.Options{}, Options{}).run()
-	zh, en := catalogFor(LangZH), catalogFor(LangEN)
+	zh, en := catalogFor(langZH), catalogFor(LangEN)
 	admin := user(adminID, "en")
 	say := func(text string) string {
 		t.Helper()
@@ -185,7 +188,7 @@ func TestAdminCommands(t *testing.T) {
 	if got, want := msgs[2].Visible, "Hello <all> & more"; got != want {
 		t.Errorf("announcement: got %q, want %q", got, want)
 	}
-	h.waitFor(t, "the summaries", func() bool {
+	h.fake.Await(t, "the summaries", func() bool {
 		m := h.fake.MessagesTo(adminID)
 		return len(m) >= first+4 && contains(m[first].Visible, "done") && contains(m[first+3].Visible, "done")
 	})
@@ -212,7 +215,7 @@ func TestAnnounceSendsOnlyTheAnnouncement(t *testing.T) {
 	if got := h.waitMessages(t, reader.ID, 2)[1].Visible; got != "Maintenance tonight" {
 		t.Errorf("announcement: got %q, want the announcement alone", got)
 	}
-	h.waitFor(t, "the announcement's broadcast to finish", func() bool {
+	h.fake.Await(t, "the announcement's broadcast to finish", func() bool {
 		_, err := h.store.CurrentBroadcast()
 		return errors.Is(err, state.ErrNotFound)
 	})
@@ -236,9 +239,10 @@ func TestMenus(t *testing.T) {
 		}
 		return out
 	}
-	readers := readerCommands()
-	admins := append(readerCommands(), adminCommands()...)
-	h.waitFor(t, "menus", func() bool { return len(h.fake.Commands("chat", 43, LangEN)) > 0 })
+	cmds := newCommandIndex(commandTable())
+	readers := []string{"start", "latest", "subscribe", "unsubscribe", "stop", "help"}
+	admins := append(slices.Clone(readers), "broadcast", "announce", "stats", "reload")
+	h.fake.Await(t, "menus", func() bool { return len(h.fake.Commands("chat", 43, LangEN)) > 0 })
 	tests := []struct {
 		scope string
 		chat  int64
@@ -256,7 +260,7 @@ func TestMenus(t *testing.T) {
 			t.Errorf("%s %d %q: got %v, want %v", tt.scope, tt.chat, tt.lang, names(got), tt.want)
 		}
 	}
-	if got, want := h.fake.Commands("default", 0, LangEN)[0].Description, menuText(LangEN, cmdStart); got != want {
+	if got, want := h.fake.Commands("default", 0, LangEN)[0].Description, cmds.lookup("start").menu.in(LangEN); got != want {
 		t.Errorf("English menu: got %q, want %q", got, want)
 	}
 }
@@ -375,13 +379,14 @@ func (h *holdTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // A broadcast planned while a subscriber's /latest answer is on its way
-// does not send the same article again.
+// does not send the same article again. The answer is held until the whole
+// broadcast is over, so the broadcast runs while it is in flight every time.
 func TestLatestDuringBroadcastArrivesOnce(t *testing.T) {
 	t.Parallel()
 	hold := &holdTransport{held: make(chan struct{}), release: make(chan struct{})}
 	h := newHarness(t, tgfake.Options{}, Options{}, func(c *telegram.Config) { c.Transport = hold })
-	const chat = 7
-	h.subscribe(chat)
+	const chat, other = 7, 8
+	h.subscribe(chat, other)
 	h.putArticles(article("a0", recent(), nil))
 	h.run()
 	h.fake.PostPrivate(user(chat, "en"), "/latest")
@@ -391,31 +396,27 @@ func TestLatestDuringBroadcastArrivesOnce(t *testing.T) {
 		t.Fatal("the /latest answer was not sent")
 	}
 	bc := h.bot.Broadcaster()
-	p, started, err := bc.Start(context.Background(), Report{})
+	p, started, err := bc.Start(context.Background(), ReportTo{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Hold the answer until the broadcast starts its own send to the chat,
-	// if it ever does (a bounded wait).
-	item := state.Item{Kind: state.ArticleItem, Seq: 1}
-	for deadline := time.Now().Add(3 * time.Second); started && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if e, err := h.store.Entry(chat, item); err == nil && e.Broadcast == p.ID && e.State != state.Pending {
-			break
-		}
+	if !started {
+		t.Fatalf("no broadcast started; want one for chat %d", other)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := bc.Wait(ctx, p.ID); err != nil {
+		t.Fatal(err)
 	}
 	close(hold.release)
-	if started {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := bc.Wait(ctx, p.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
 	h.settle()
 	got := received(h.fake.Messages(), []string{"Headline a0"})
-	if n := got[chat]["Headline a0"]; n != 1 {
-		t.Errorf("the article arrived %d times, want once", n)
+	for _, c := range []int64{chat, other} {
+		if n := got[c]["Headline a0"]; n != 1 {
+			t.Errorf("chat %d: the article arrived %d times, want once", c, n)
+		}
 	}
+	item := state.Item{Kind: state.ArticleItem, Seq: 1}
 	e, err := h.store.Entry(chat, item)
 	if err != nil || e.State != state.Sent || e.MessageID == 0 {
 		t.Errorf("ledger: got %+v, %v; want sent with the message ID", e, err)
@@ -452,7 +453,7 @@ func TestLatestAfterATimeoutReleasesTheRest(t *testing.T) {
 	h.fake.Inject("sendMessage", chat, tgfake.Timeout(false), 1)
 	h.run()
 	h.fake.PostPrivate(user(chat, "en"), "/latest 3")
-	h.waitFor(t, "the answer to give up", func() bool {
+	h.fake.Await(t, "the answer to give up", func() bool {
 		e, err := h.store.Entry(chat, state.Item{Kind: state.ArticleItem, Seq: 1})
 		return err == nil && e.State == state.Unknown
 	})

@@ -97,7 +97,7 @@ func (d *delivery) dispatch(ctx context.Context, jobs chan<- job) error {
 	turns := make(map[int64]*turn)
 	var after *state.Entry
 	for ctx.Err() == nil {
-		page, err := d.bc.store.Pending(after, pageSize)
+		page, err := d.bc.store.PendingEntries(after, pageSize)
 		if err != nil {
 			return fmt.Errorf("bot: broadcast %d: %w", d.id, err)
 		}
@@ -287,7 +287,7 @@ func (d *delivery) language(chat int64) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("bot: broadcast %d: %w", d.id, err)
 	}
-	return Lang(sub.Language), nil
+	return langOf(sub.Language), nil
 }
 
 // article is the entry's article, read once per broadcast.

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"log/slog"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -16,10 +15,11 @@ type request struct {
 	msg     *tgbotapi.Message
 	chat    int64
 	group   bool
-	lang    string // reply language: LangZH or LangEN
+	lang    string // reply language: langZH or LangEN
 	code    string // the sender's language_code, kept with a subscription
 	args    string // the command's arguments
 	private bool
+	admin   bool // a bot admin, in a private chat
 }
 
 // dispatch routes an update to its handler. Each chat's messages are
@@ -35,7 +35,8 @@ func (b *Bot) dispatch(ctx context.Context, u tgbotapi.Update) {
 }
 
 // handle answers one message: commands for us in private chats and groups,
-// a hint for anything else in a private chat, nothing in a group.
+// as the command table says; a hint for anything else in a private chat,
+// nothing in a group.
 func (b *Bot) handle(ctx context.Context, m *tgbotapi.Message) {
 	r := request{msg: m, chat: m.Chat.ID, private: m.Chat.IsPrivate(),
 		group: m.Chat.IsGroup() || m.Chat.IsSuperGroup()}
@@ -45,7 +46,8 @@ func (b *Bot) handle(ctx context.Context, m *tgbotapi.Message) {
 	if m.From != nil {
 		r.code = m.From.LanguageCode
 	}
-	r.lang = Lang(r.code)
+	r.lang = langOf(r.code)
+	r.admin = r.private && m.From != nil && b.admins[m.From.ID]
 	c := catalogFor(r.lang)
 
 	name, mine := b.command(m)
@@ -55,38 +57,36 @@ func (b *Bot) handle(ctx context.Context, m *tgbotapi.Message) {
 		}
 		return
 	}
-	if !r.private && !known(name) {
+	cmd := b.cmds.lookup(name)
+	if cmd == nil && !r.private {
 		return // no answer, so not counted
 	}
-	r.args = strings.TrimSpace(m.CommandArguments())
-	admin := r.private && m.From != nil && b.admins[m.From.ID]
-	if !admin && !b.limit.allow(r.chat, time.Now()) {
+	if !r.admin && !b.limit.allow(r.chat, time.Now()) {
 		b.log.Debug("bot: command throttled", slog.Int64("chat_id", r.chat), slog.String("command", name))
 		return
 	}
 	b.log.Debug("bot: command", slog.Int64("chat_id", r.chat), slog.String("command", name))
-	switch name {
-	case cmdStart:
-		b.start(ctx, r)
-	case cmdSubscribe:
-		b.subscribe(ctx, r)
-	case cmdUnsubscribe, cmdStop:
-		b.unsubscribe(ctx, r)
-	case cmdLatest:
-		b.latestCommand(ctx, r)
-	case cmdHelp:
-		b.out.reply(ctx, r.chat, c.Help)
-	case cmdBroadcast, cmdAnnounce, cmdStats, cmdReload:
-		if !admin {
+	switch {
+	case cmd == nil:
+		b.out.reply(ctx, r.chat, c.Hint)
+		return
+	case cmd.access == forBotAdmins:
+		if !r.admin {
 			b.out.reply(ctx, r.chat, c.NotAllowed)
 			return
 		}
-		b.admin(ctx, name, r)
-	default:
+	case r.group && cmd.places&inGroup == 0, r.private && cmd.places&inPrivate == 0:
 		if r.private {
 			b.out.reply(ctx, r.chat, c.Hint)
 		}
+		return
+	case cmd.access == forChatAdmins:
+		if !b.mayManage(ctx, r) {
+			return
+		}
 	}
+	r.args = strings.TrimSpace(m.CommandArguments())
+	cmd.handle(b, ctx, r)
 }
 
 // command returns the lowercased name of m's command and whether it is
@@ -101,11 +101,6 @@ func (b *Bot) command(m *tgbotapi.Message) (string, bool) {
 		return "", false
 	}
 	return strings.ToLower(name), true
-}
-
-// known reports whether name is one of the bot's commands.
-func known(name string) bool {
-	return slices.Contains(readerCommands(), name) || slices.Contains(adminCommands(), name)
 }
 
 // chatQueues runs each chat's work in order, one at a time, and different

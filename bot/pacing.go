@@ -8,8 +8,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// A pacer keeps every message within Telegram's limits (TELEGRAM.md,
-// "Limits"). Both lanes — readers' answers and the broadcast — share its
+// A pacer keeps every message within Telegram's limits: about 30 messages
+// a second for the whole bot, about one a second into one chat, 20 a minute
+// into one group. Both lanes — readers' answers and the broadcast — share its
 // per-chat buckets, its 429 pause and the bot-wide ceiling; only the
 // broadcast takes from the global limiter (RATE_LIMIT), so that answers
 // never queue behind broadcast traffic: the room between RATE_LIMIT and the

@@ -91,7 +91,7 @@ func TestPauseStopsAllSends(t *testing.T) {
 			1, tgbotapi.NewMessage(1, "broadcast"))
 		done <- err
 	}()
-	h.waitFor(t, "the 429", func() bool { return h.fake.TooManyRequests() == 1 })
+	h.fake.Await(t, "the 429", func() bool { return h.fake.TooManyRequests() == 1 })
 	if _, err := h.bot.out.reply(context.Background(), 2, "answer"); err != nil {
 		t.Fatal(err)
 	}

@@ -16,9 +16,9 @@ import (
 	"github.com/newsbot/newsbot/content"
 )
 
-// MaxUpload is the largest photo the bot downloads and uploads itself when
+// maxUpload is the largest photo the bot downloads and uploads itself when
 // Telegram cannot fetch any of its URLs.
-const MaxUpload = 10 << 20
+const maxUpload = 10 << 20
 
 // A photoBook remembers what Telegram made of articles' photos, so that a
 // photo is fetched by Telegram once: the file_id of the first successful
@@ -85,7 +85,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 	if id, none := b.known(st); none {
 		return msg, false, nil
 	} else if id != "" {
-		msg, err = o.send(l, chat, ArticlePhoto(chat, a, lang, tgbotapi.FileID(id)))
+		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, tgbotapi.FileID(id)))
 		if telegram.ClassOf(err) != telegram.ClassBadPhoto {
 			return msg, true, err
 		}
@@ -105,7 +105,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 	if id, none := b.known(st); none {
 		return msg, false, nil
 	} else if id != "" {
-		msg, err = o.send(l, chat, ArticlePhoto(chat, a, lang, tgbotapi.FileID(id)))
+		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, tgbotapi.FileID(id)))
 		return msg, true, err
 	}
 
@@ -114,7 +114,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 		if b.isFailed(b.failed, u) {
 			continue
 		}
-		msg, err = o.send(l, chat, ArticlePhoto(chat, a, lang, tgbotapi.FileURL(u)))
+		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, tgbotapi.FileURL(u)))
 		switch telegram.ClassOf(err) {
 		case telegram.ClassNone:
 			b.learn(st, msg)
@@ -136,7 +136,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 			b.fail(b.noUpload, u)
 			continue
 		}
-		msg, err = o.send(l, chat, ArticlePhoto(chat, a, lang, tgbotapi.FileBytes{Name: photoName(u), Bytes: data}))
+		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, tgbotapi.FileBytes{Name: photoName(u), Bytes: data}))
 		switch telegram.ClassOf(err) {
 		case telegram.ClassNone:
 			b.learn(st, msg)
@@ -176,7 +176,7 @@ func (b *photoBook) learn(st *photoState, msg tgbotapi.Message) {
 	st.fileID = msg.Photo[len(msg.Photo)-1].FileID
 }
 
-// download fetches a photo of at most MaxUpload bytes. It returns an error
+// download fetches a photo of at most maxUpload bytes. It returns an error
 // for a failed request, a status other than 200, a body that is not an
 // image, or one that is too large.
 func (b *photoBook) download(ctx context.Context, u string) ([]byte, error) {
@@ -192,15 +192,15 @@ func (b *photoBook) download(ctx context.Context, u string) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("bot: download photo %s: HTTP %d", u, resp.StatusCode)
 	}
-	if resp.ContentLength > MaxUpload {
-		return nil, fmt.Errorf("bot: download photo %s: %d bytes, more than %d", u, resp.ContentLength, MaxUpload)
+	if resp.ContentLength > maxUpload {
+		return nil, fmt.Errorf("bot: download photo %s: %d bytes, more than %d", u, resp.ContentLength, maxUpload)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxUpload+1))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxUpload+1))
 	if err != nil {
 		return nil, fmt.Errorf("bot: download photo %s: %w", u, err)
 	}
-	if len(data) > MaxUpload {
-		return nil, fmt.Errorf("bot: download photo %s: more than %d bytes", u, MaxUpload)
+	if len(data) > maxUpload {
+		return nil, fmt.Errorf("bot: download photo %s: more than %d bytes", u, maxUpload)
 	}
 	if ct := http.DetectContentType(data); !strings.HasPrefix(ct, "image/") {
 		return nil, fmt.Errorf("bot: download photo %s: %s is not an image", u, ct)

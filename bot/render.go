@@ -15,95 +15,95 @@ import (
 // Limits on what Telegram accepts, in UTF-16 code units of the text that
 // remains after entity parsing.
 const (
-	// CaptionLimit is the longest photo caption.
-	CaptionLimit = 1024
-	// TextLimit is the longest text message.
-	TextLimit = 4096
+	// captionLimit is the longest photo caption.
+	captionLimit = 1024
+	// textLimit is the longest text message.
+	textLimit = 4096
 )
 
 // Languages a reader can get; every other language code falls back to
-// LangZH.
+// langZH.
 const (
-	LangZH = "zh"
+	langZH = "zh"
 	LangEN = "en"
 )
 
-// ParseModeHTML is the parse mode of every HTML string this package renders.
-const ParseModeHTML = "HTML"
+// parseModeHTML is the parse mode of every HTML string this package renders.
+const parseModeHTML = "HTML"
 
 // ellipsis marks a cut: one UTF-16 unit.
 const ellipsis = "…"
 
-// Lang picks the reply language for a Telegram language_code: LangEN when
-// it names English ("en", "en-GB"), else LangZH.
-func Lang(languageCode string) string {
+// langOf picks the reply language for a Telegram language_code: LangEN when
+// it names English ("en", "en-GB"), else langZH.
+func langOf(languageCode string) string {
 	code := strings.ToLower(languageCode)
 	if code == "en" || strings.HasPrefix(code, "en-") || strings.HasPrefix(code, "en_") {
 		return LangEN
 	}
-	return LangZH
+	return langZH
 }
 
 // Text that is not UTF-8 (content never yields any) is rendered with U+FFFD
 // in place of the invalid bytes, so that Telegram accepts it.
 
-// RenderCaption renders an article as the HTML caption of a sendPhoto: the
+// renderCaption renders an article as the HTML caption of a sendPhoto: the
 // headline in bold, the lead, then the date, the source and a link to the
-// article, in at most CaptionLimit units after entity parsing. lang is LangZH
-// or LangEN (see Lang); it sets the date's form and the link's words.
-func RenderCaption(a content.Article, lang string) string {
-	return renderArticle(a, lang, CaptionLimit, true)
+// article, in at most captionLimit units after entity parsing. lang is langZH
+// or LangEN (see lang); it sets the date's form and the link's words.
+func renderCaption(a content.Article, lang string) string {
+	return renderArticle(a, lang, captionLimit, true)
 }
 
-// RenderText renders an article as the HTML text of a sendMessage, for an
-// article without a usable photo: the same parts as RenderCaption in at most
-// TextLimit units.
-func RenderText(a content.Article, lang string) string {
-	return renderArticle(a, lang, TextLimit, true)
+// renderText renders an article as the HTML text of a sendMessage, for an
+// article without a usable photo: the same parts as renderCaption in at most
+// textLimit units.
+func renderText(a content.Article, lang string) string {
+	return renderArticle(a, lang, textLimit, true)
 }
 
-// RenderPlain renders an article as plain text, to be sent without a parse
+// renderPlain renders an article as plain text, to be sent without a parse
 // mode when Telegram refuses the HTML form: the same parts, the link written
-// out as the URL, in at most limit UTF-16 units (CaptionLimit or TextLimit).
-func RenderPlain(a content.Article, lang string, limit int) string {
+// out as the URL, in at most limit UTF-16 units (captionLimit or textLimit).
+func renderPlain(a content.Article, lang string, limit int) string {
 	return renderArticle(a, lang, limit, false)
 }
 
-// ArticlePhoto is the sendPhoto of an article to a chat: photo (a
-// tgbotapi.FileURL, FileID or FileBytes) with RenderCaption's caption.
-func ArticlePhoto(chatID int64, a content.Article, lang string, photo tgbotapi.RequestFileData) tgbotapi.PhotoConfig {
+// articlePhoto is the sendPhoto of an article to a chat: photo (a
+// tgbotapi.FileURL, FileID or FileBytes) with renderCaption's caption.
+func articlePhoto(chatID int64, a content.Article, lang string, photo tgbotapi.RequestFileData) tgbotapi.PhotoConfig {
 	p := tgbotapi.NewPhoto(chatID, photo)
-	p.Caption, p.ParseMode = RenderCaption(a, lang), ParseModeHTML
+	p.Caption, p.ParseMode = renderCaption(a, lang), parseModeHTML
 	return p
 }
 
-// ArticleText is the sendMessage of an article without a usable photo:
-// RenderText's text, the article's link previewed.
-func ArticleText(chatID int64, a content.Article, lang string) tgbotapi.MessageConfig {
-	m := tgbotapi.NewMessage(chatID, RenderText(a, lang))
-	m.ParseMode = ParseModeHTML
+// articleText is the sendMessage of an article without a usable photo:
+// renderText's text, the article's link previewed.
+func articleText(chatID int64, a content.Article, lang string) tgbotapi.MessageConfig {
+	m := tgbotapi.NewMessage(chatID, renderText(a, lang))
+	m.ParseMode = parseModeHTML
 	return m
 }
 
-// ArticlePlain is the sendMessage to fall back on when Telegram refuses the
-// HTML of ArticlePhoto or ArticleText (an *telegram.Error of telegram.ClassBadRequest): the
+// articlePlain is the sendMessage to fall back on when Telegram refuses the
+// HTML of articlePhoto or articleText (an *telegram.Error of telegram.ClassBadRequest): the
 // plain form, without a parse mode.
-func ArticlePlain(chatID int64, a content.Article, lang string) tgbotapi.MessageConfig {
-	return tgbotapi.NewMessage(chatID, RenderPlain(a, lang, TextLimit))
+func articlePlain(chatID int64, a content.Article, lang string) tgbotapi.MessageConfig {
+	return tgbotapi.NewMessage(chatID, renderPlain(a, lang, textLimit))
 }
 
-// RenderAnnouncement renders an admin's announcement as HTML: the text
-// escaped, cut with "…" to TextLimit units when it is longer.
-func RenderAnnouncement(text string) string {
+// renderAnnouncement renders an admin's announcement as HTML: the text
+// escaped, cut with "…" to textLimit units when it is longer.
+func renderAnnouncement(text string) string {
 	return escape(plainAnnouncement(text))
 }
 
 // plainAnnouncement is an admin's text as Telegram takes it without a parse
-// mode: valid UTF-8, trimmed, cut with "…" to TextLimit units.
+// mode: valid UTF-8, trimmed, cut with "…" to textLimit units.
 func plainAnnouncement(text string) string {
 	text = strings.TrimSpace(strings.ToValidUTF8(text, "\uFFFD"))
-	if utf16Len(text) > TextLimit {
-		text = cutText(text, TextLimit, false)
+	if utf16Len(text) > textLimit {
+		text = cutText(text, textLimit, false)
 	}
 	return text
 }

@@ -36,10 +36,10 @@ func TestRender(t *testing.T) {
 		absent   []string
 		cut      bool // the caption's lead must end with "…"
 	}{
-		{name: "plain", lang: LangZH, contains: []string{
+		{name: "plain", lang: langZH, contains: []string{
 			"<b>美日韩特使", "2023年4月7日 · 美国之音 · ", `<a href="https://www.voachinese.com/a/7040511.html">阅读原文</a>`}},
 		{name: "english date", lang: LangEN, contains: []string{"7 Apr 2023 · 美国之音", ">Read the article</a>"}},
-		{name: "markup in headline lead and URL", lang: LangZH, edit: func(a *content.Article) {
+		{name: "markup in headline lead and URL", lang: langZH, edit: func(a *content.Article) {
 			a.Headline = `<p>Tom & "Jerry" > Spike</p>`
 			a.Lead = `1 < 2 && 3 > 2 "quoted" <script>alert(1)</script>`
 			a.URL = `https://example.com/?a=1&b="2"<x>`
@@ -48,7 +48,7 @@ func TestRender(t *testing.T) {
 			"1 &lt; 2 &amp;&amp; 3 &gt; 2",
 			`href="https://example.com/?a=1&amp;b=&quot;2&quot;&lt;x&gt;"`,
 		}},
-		{name: "ten thousand character lead", lang: LangZH, edit: func(a *content.Article) { a.Lead = long },
+		{name: "ten thousand character lead", lang: langZH, edit: func(a *content.Article) { a.Lead = long },
 			contains: []string{"这是一个句子。…"}, cut: true},
 		{name: "emoji at the cut", lang: LangEN, edit: func(a *content.Article) { a.Lead = emojiLead }, cut: true},
 		{name: "emoji ZWJ sequences at the cut", lang: LangEN, edit: func(a *content.Article) {
@@ -60,19 +60,19 @@ func TestRender(t *testing.T) {
 		{name: "english sentences", lang: LangEN, edit: func(a *content.Article) {
 			a.Lead = strings.Repeat("The U.S. said 3.5 percent. ", 60)
 		}, contains: []string{"percent.…"}, cut: true},
-		{name: "closing quote after the stop", lang: LangZH, edit: func(a *content.Article) {
+		{name: "closing quote after the stop", lang: langZH, edit: func(a *content.Article) {
 			a.Lead = strings.Repeat("他说：“我们会来。”", 150)
 		}, contains: []string{"。”…"}, cut: true},
-		{name: "headline longer than the caption", lang: LangZH, edit: func(a *content.Article) {
+		{name: "headline longer than the caption", lang: langZH, edit: func(a *content.Article) {
 			a.Headline = strings.Repeat("标题&", 600)
 		}, contains: []string{"…</b>", "阅读原文</a>"}, absent: []string{"他们说"}},
-		{name: "no lead", lang: LangZH, edit: func(a *content.Article) { a.Lead = "" },
+		{name: "no lead", lang: langZH, edit: func(a *content.Article) { a.Lead = "" },
 			contains: []string{"</b>\n\n2023年4月7日"}},
-		{name: "no photo", lang: LangZH, edit: func(a *content.Article) { a.Photo = nil }},
-		{name: "no date, no source, no URL", lang: LangZH, edit: func(a *content.Article) {
+		{name: "no photo", lang: langZH, edit: func(a *content.Article) { a.Photo = nil }},
+		{name: "no date, no source, no URL", lang: langZH, edit: func(a *content.Article) {
 			a.Published, a.Source, a.URL = time.Time{}, "", ""
 		}, absent: []string{"<a ", "年"}},
-		{name: "feed time when no published time", lang: LangZH, edit: func(a *content.Article) {
+		{name: "feed time when no published time", lang: langZH, edit: func(a *content.Article) {
 			a.Published = time.Time{}
 			a.FeedTime = time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)
 		}, contains: []string{"2024年1月2日"}},
@@ -83,16 +83,16 @@ func TestRender(t *testing.T) {
 			if tt.edit != nil {
 				tt.edit(&a)
 			}
-			caption := RenderCaption(a, tt.lang)
-			if err := tgfake.CheckCaption(caption, ParseModeHTML); err != nil {
+			caption := renderCaption(a, tt.lang)
+			if err := tgfake.CheckCaption(caption, parseModeHTML); err != nil {
 				t.Fatalf("caption refused: %v\n%s", err, caption)
 			}
-			text := RenderText(a, tt.lang)
-			if err := tgfake.CheckText(text, ParseModeHTML); err != nil {
+			text := renderText(a, tt.lang)
+			if err := tgfake.CheckText(text, parseModeHTML); err != nil {
 				t.Fatalf("text refused: %v\n%s", err, text)
 			}
-			for _, limit := range []int{CaptionLimit, TextLimit} {
-				plain := RenderPlain(a, tt.lang, limit)
+			for _, limit := range []int{captionLimit, textLimit} {
+				plain := renderPlain(a, tt.lang, limit)
 				if !utf8.ValidString(plain) {
 					t.Errorf("plain form (%d) is not valid UTF-8", limit)
 				}
@@ -119,8 +119,8 @@ func TestRender(t *testing.T) {
 				if !strings.HasSuffix(lead, "…") {
 					t.Errorf("got lead ending %q, want it cut with …", lastRunes(lead, 10))
 				}
-				if got := tgfake.UTF16Len(visible); got < CaptionLimit*3/4 {
-					t.Errorf("got %d units, want the cut lead to use most of the %d", got, CaptionLimit)
+				if got := tgfake.UTF16Len(visible); got < captionLimit*3/4 {
+					t.Errorf("got %d units, want the cut lead to use most of the %d", got, captionLimit)
 				}
 			}
 		})
@@ -129,7 +129,7 @@ func TestRender(t *testing.T) {
 
 func TestRenderShortLeadUncut(t *testing.T) {
 	a := testArticle()
-	got, _ := tgfake.ParseHTML(RenderCaption(a, LangZH))
+	got, _ := tgfake.ParseHTML(renderCaption(a, langZH))
 	want := a.Headline + "\n\n" + a.Lead + "\n\n2023年4月7日 · 美国之音 · 阅读原文"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
@@ -144,22 +144,22 @@ func TestRenderAnnouncement(t *testing.T) {
 		{" <b>Tom & \"Jerry\"</b> ", "&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;"},
 	}
 	for _, tt := range tests {
-		if got := RenderAnnouncement(tt.in); got != tt.want {
+		if got := renderAnnouncement(tt.in); got != tt.want {
 			t.Errorf("RenderAnnouncement(%q): got %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	long := RenderAnnouncement(strings.Repeat("&😀", 3000))
-	if err := tgfake.CheckText(long, ParseModeHTML); err != nil {
+	long := renderAnnouncement(strings.Repeat("&😀", 3000))
+	if err := tgfake.CheckText(long, parseModeHTML); err != nil {
 		t.Errorf("long announcement refused: %v", err)
 	}
 }
 
 func TestLang(t *testing.T) {
 	tests := []struct{ code, want string }{
-		{"", LangZH}, {"zh-hans", LangZH}, {"en", LangEN}, {"en-GB", LangEN}, {"EN", LangEN}, {"eo", LangZH},
+		{"", langZH}, {"zh-hans", langZH}, {"en", LangEN}, {"en-GB", LangEN}, {"EN", LangEN}, {"eo", langZH},
 	}
 	for _, tt := range tests {
-		if got := Lang(tt.code); got != tt.want {
+		if got := langOf(tt.code); got != tt.want {
 			t.Errorf("Lang(%q): got %q, want %q", tt.code, got, tt.want)
 		}
 	}
@@ -212,17 +212,17 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, headline, lead, url, source string) {
 		a := content.Article{Headline: headline, Lead: lead, URL: url, Source: source,
 			Published: time.Date(2023, 4, 7, 0, 0, 0, 0, time.UTC)}
-		for _, lang := range []string{LangZH, LangEN} {
-			if err := tgfake.CheckCaption(RenderCaption(a, lang), ParseModeHTML); err != nil {
+		for _, lang := range []string{langZH, LangEN} {
+			if err := tgfake.CheckCaption(renderCaption(a, lang), parseModeHTML); err != nil {
 				t.Fatalf("caption: %v", err)
 			}
-			if s := RenderText(a, lang); strings.TrimSpace(headline+lead+source+url) != "" {
-				if err := tgfake.CheckText(s, ParseModeHTML); err != nil {
+			if s := renderText(a, lang); strings.TrimSpace(headline+lead+source+url) != "" {
+				if err := tgfake.CheckText(s, parseModeHTML); err != nil {
 					t.Fatalf("text: %v", err)
 				}
 			}
-			for _, limit := range []int{CaptionLimit, TextLimit} {
-				if n := tgfake.UTF16Len(RenderPlain(a, lang, limit)); n > limit {
+			for _, limit := range []int{captionLimit, textLimit} {
+				if n := tgfake.UTF16Len(renderPlain(a, lang, limit)); n > limit {
 					t.Fatalf("plain: got %d units, want at most %d", n, limit)
 				}
 			}
@@ -255,10 +255,10 @@ func TestArticleMessagesAccepted(t *testing.T) {
 	a.Headline = `<b>"Tom" & Jerry</b>`
 	a.Lead = strings.Repeat("一句话里有<>&\"。", 400)
 	msgs := []tgbotapi.Chattable{
-		ArticlePhoto(1, a, LangZH, tgbotapi.FileURL(a.Photo.URL)),
-		ArticlePhoto(2, a, LangEN, tgbotapi.FileBytes{Name: "a.jpg", Bytes: []byte("JPEG")}),
-		ArticleText(3, a, LangZH),
-		ArticlePlain(4, a, LangEN),
+		articlePhoto(1, a, langZH, tgbotapi.FileURL(a.Photo.URL)),
+		articlePhoto(2, a, LangEN, tgbotapi.FileBytes{Name: "a.jpg", Bytes: []byte("JPEG")}),
+		articleText(3, a, langZH),
+		articlePlain(4, a, LangEN),
 	}
 	for i, m := range msgs {
 		if _, err := c.Send(context.Background(), m); err != nil {

@@ -35,6 +35,9 @@ type lane struct {
 	ctx    context.Context
 	send   context.Context
 	global bool
+	// edit marks an edit of a message already in the chat: Telegram counts
+	// it against the bot-wide limit only, so the chat's pacing is skipped.
+	edit   bool
 	before func() error
 }
 
@@ -52,8 +55,10 @@ func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Messag
 		if err := o.pace.pause.wait(l.ctx); err != nil {
 			return tgbotapi.Message{}, err
 		}
-		if err := o.pace.waitChat(l.ctx, chat); err != nil {
-			return tgbotapi.Message{}, err
+		if !l.edit {
+			if err := o.pace.waitChat(l.ctx, chat); err != nil {
+				return tgbotapi.Message{}, err
+			}
 		}
 		if l.global {
 			if err := o.pace.waitGlobal(l.ctx); err != nil {
@@ -109,6 +114,14 @@ func (o *outbox) reply(ctx context.Context, chat int64, text string) (tgbotapi.M
 	return msg, err
 }
 
+// edit replaces the text of the message id in chat, as an answer: paced
+// under the bot-wide ceiling, waiting out a 429. Errors are those of send.
+func (o *outbox) edit(ctx context.Context, chat int64, id int, text string) (tgbotapi.Message, error) {
+	l := readerLane(ctx)
+	l.edit = true
+	return o.send(l, chat, tgbotapi.NewEditMessageText(chat, id, text))
+}
+
 // article sends an article into chat in lang: with its photo when one
 // works (see photoBook), else as text; the plain form when Telegram refuses
 // the HTML. Errors are those of send.
@@ -119,7 +132,7 @@ func (o *outbox) article(l lane, chat int64, a content.Article, lang string) (tg
 			return o.plainOnBadRequest(l, chat, a, lang, msg, err)
 		}
 	}
-	msg, err := o.send(l, chat, ArticleText(chat, a, lang))
+	msg, err := o.send(l, chat, articleText(chat, a, lang))
 	return o.plainOnBadRequest(l, chat, a, lang, msg, err)
 }
 
@@ -130,14 +143,14 @@ func (o *outbox) plainOnBadRequest(l lane, chat int64, a content.Article, lang s
 	}
 	o.log.Error("bot: Telegram refused an article's HTML; sending the plain form",
 		slog.String("article_id", a.ID), slog.Any("err", err))
-	return o.send(l, chat, ArticlePlain(chat, a, lang))
+	return o.send(l, chat, articlePlain(chat, a, lang))
 }
 
 // announcement sends an admin's announcement into chat: escaped HTML, or
 // the text as it is when Telegram refuses the HTML.
 func (o *outbox) announcement(l lane, chat int64, text string) (tgbotapi.Message, error) {
-	m := tgbotapi.NewMessage(chat, RenderAnnouncement(text))
-	m.ParseMode = ParseModeHTML
+	m := tgbotapi.NewMessage(chat, renderAnnouncement(text))
+	m.ParseMode = parseModeHTML
 	msg, err := o.send(l, chat, m)
 	if telegram.ClassOf(err) == telegram.ClassBadRequest {
 		o.log.Error("bot: Telegram refused an announcement's HTML; sending it plain", slog.Any("err", err))

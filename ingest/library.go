@@ -144,9 +144,9 @@ func (l *Library) Scan(ctx context.Context) (ScanResult, error) {
 		}
 		for _, u := range ups {
 			switch u {
-			case state.Added:
+			case state.ArticleAdded:
 				res.Added++
-			case state.Changed:
+			case state.ArticleChanged:
 				res.Changed++
 			default:
 				res.Unchanged++

@@ -31,19 +31,19 @@ type Upserted uint8
 
 // What UpsertArticles did with an article.
 const (
-	Unchanged Upserted = iota // the stored article has the same Published and Data
-	Added                     // the article is new and got the next Seq
-	Changed                   // the article was updated in place and kept its Seq
+	ArticleUnchanged Upserted = iota // the stored article has the same Published and Data
+	ArticleAdded                     // the article is new and got the next Seq
+	ArticleChanged                   // the article was updated in place and kept its Seq
 )
 
 // String returns "unchanged", "added" or "changed".
 func (u Upserted) String() string {
 	switch u {
-	case Unchanged:
+	case ArticleUnchanged:
 		return "unchanged"
-	case Added:
+	case ArticleAdded:
 		return "added"
-	case Changed:
+	case ArticleChanged:
 		return "changed"
 	}
 	return fmt.Sprintf("Upserted(%d)", uint8(u))
@@ -128,14 +128,14 @@ func (s *Store) UpsertArticles(articles []Article) ([]Upserted, error) {
 					return err
 				}
 				a.Seq = seq
-				results[i] = Added
+				results[i] = ArticleAdded
 				t.articles++
 			case sameArticle(old, a):
-				results[i] = Unchanged
+				results[i] = ArticleUnchanged
 				continue
 			default:
 				a.Seq = getUint64(old)
-				results[i] = Changed
+				results[i] = ArticleChanged
 				if err := byPub.Delete(pubKey(getInt64Key(old[8:]), a.ID)); err != nil {
 					return err
 				}

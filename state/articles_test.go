@@ -19,19 +19,19 @@ func TestUpsertArticles(t *testing.T) {
 		wantSeqs map[string]uint64
 	}{
 		{"add two", []Article{{ID: "a", Published: t0, Data: []byte("A")}, {ID: "b", Published: t0, Data: []byte("B")}},
-			[]Upserted{Added, Added}, map[string]uint64{"a": 1, "b": 2}},
+			[]Upserted{ArticleAdded, ArticleAdded}, map[string]uint64{"a": 1, "b": 2}},
 		{"again unchanged", []Article{{ID: "a", Published: t0, Data: []byte("A")}, {ID: "b", Published: t0, Data: []byte("B")}},
-			[]Upserted{Unchanged, Unchanged}, map[string]uint64{"a": 1, "b": 2}},
+			[]Upserted{ArticleUnchanged, ArticleUnchanged}, map[string]uint64{"a": 1, "b": 2}},
 		{"data changed keeps seq", []Article{{ID: "a", Published: t0, Data: []byte("A2")}},
-			[]Upserted{Changed}, map[string]uint64{"a": 1}},
+			[]Upserted{ArticleChanged}, map[string]uint64{"a": 1}},
 		{"published changed keeps seq", []Article{{ID: "b", Published: t0.Add(time.Hour), Data: []byte("B")}},
-			[]Upserted{Changed}, map[string]uint64{"b": 2}},
+			[]Upserted{ArticleChanged}, map[string]uint64{"b": 2}},
 		{"mixed", []Article{{ID: "c", Published: t0, Data: []byte("C")}, {ID: "a", Published: t0, Data: []byte("A2")}},
-			[]Upserted{Added, Unchanged}, map[string]uint64{"c": 3, "a": 1}},
+			[]Upserted{ArticleAdded, ArticleUnchanged}, map[string]uint64{"c": 3, "a": 1}},
 		{"seq given by caller ignored", []Article{{ID: "d", Seq: 99, Published: t0}},
-			[]Upserted{Added}, map[string]uint64{"d": 4}},
+			[]Upserted{ArticleAdded}, map[string]uint64{"d": 4}},
 		{"same id twice in a batch", []Article{{ID: "e", Data: []byte("1")}, {ID: "e", Data: []byte("2")}},
-			[]Upserted{Added, Changed}, map[string]uint64{"e": 5}},
+			[]Upserted{ArticleAdded, ArticleChanged}, map[string]uint64{"e": 5}},
 	}
 	for _, step := range steps {
 		got, err := s.UpsertArticles(step.in)
@@ -79,7 +79,7 @@ func TestUpsertUnchangedWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, u := range got {
-		if u != Unchanged {
+		if u != ArticleUnchanged {
 			t.Fatalf("article %d: got %v, want unchanged", i, u)
 		}
 	}

@@ -75,14 +75,14 @@ func decodeBroadcast(id uint64, v []byte) (Broadcast, error) {
 	return b, nil
 }
 
-// Pending returns up to limit entries waiting to be sent, in round order:
+// PendingEntries returns up to limit entries waiting to be sent, in round order:
 // every chat's first entry before any chat's second, which spaces the sends
 // to one chat. Pass nil to start and the last entry returned to go on; an
 // empty result is the end. Entries being sent are left out, and so is an
 // entry put back to Pending behind the position reached: it waits for the
 // next broadcast. After a restart, iterating from nil resumes the
 // unfinished broadcast with its frozen selection.
-func (s *Store) Pending(after *Entry, limit int) ([]Entry, error) {
+func (s *Store) PendingEntries(after *Entry, limit int) ([]Entry, error) {
 	var out []Entry
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		deliveries := tx.Bucket(bucketDeliveries)

@@ -17,7 +17,7 @@ func plannedItems(t testing.TB, s *Store) map[int64][]string {
 	got := make(map[int64][]string)
 	var after *Entry
 	for {
-		page, err := s.Pending(after, 1)
+		page, err := s.PendingEntries(after, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +35,7 @@ func sendAll(t testing.TB, s *Store, at time.Time) {
 	t.Helper()
 	var changes []Change
 	for {
-		page, err := s.Pending(nil, 1000)
+		page, err := s.PendingEntries(nil, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -242,7 +242,7 @@ func TestPlanSelection(t *testing.T) {
 				mustSubscribe(t, s, -100)
 				ingest(t, s, recent, "a", "b")
 				mustPlan(t, s, recent, opt3)
-				page, _ := s.Pending(nil, 1)
+				page, _ := s.PendingEntries(nil, 1)
 				mustRecord(t, s, Change{Chat: -100, Item: page[0].Item, State: Sending}, Change{Chat: -100, Item: page[0].Item, State: Sent})
 				if err := s.MoveChat(-100, -200); err != nil {
 					t.Fatal(err)
@@ -438,7 +438,7 @@ func TestPendingRoundOrderAndResume(t *testing.T) {
 	var got []string
 	var after *Entry
 	for {
-		page, err := s.Pending(after, 2)
+		page, err := s.PendingEntries(after, 2)
 		if err != nil {
 			t.Fatal(err)
 		}

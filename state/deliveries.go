@@ -95,7 +95,24 @@ type Entry struct {
 	// Reason says why an entry failed, was skipped, is unknown or went
 	// back to pending.
 	Reason string
+	// Origin says how the entry came into the ledger.
+	Origin Origin
 }
+
+// An Origin says how a ledger entry came into the ledger.
+type Origin uint8
+
+// The origins of entries.
+const (
+	// Planned: a broadcast planned it.
+	Planned Origin = iota
+	// Claimed: a /latest answer claimed an article that no broadcast would
+	// have sent the chat; if it is not delivered, the entry goes.
+	Claimed
+	// ClaimedDue: a /latest answer claimed an article that was due to the
+	// chat; if it is not delivered, it waits for the next broadcast.
+	ClaimedDue
+)
 
 // A Change moves one ledger entry to a new state; see Record.
 type Change struct {
@@ -174,7 +191,8 @@ func encodeEntry(e Entry) []byte {
 	v = binary.AppendUvarint(v, uint64(e.Attempts))
 	v = binary.AppendVarint(v, int64(e.MessageID))
 	v = binary.AppendVarint(v, seconds(e.At))
-	return appendString(v, e.Reason)
+	v = appendString(v, e.Reason)
+	return append(v, byte(e.Origin))
 }
 
 func decodeEntry(k, v []byte) (Entry, error) {
@@ -188,7 +206,12 @@ func decodeEntry(k, v []byte) (Entry, error) {
 	e.MessageID = int(d.varint())
 	e.At = fromSeconds(d.varint())
 	e.Reason = d.string()
-	if d.err != nil || e.State == 0 || e.State >= numStates {
+	if len(d.b) > 0 {
+		e.Origin = Origin(d.byte())
+	} else {
+		e.Origin = legacyOrigin(e.Reason)
+	}
+	if d.err != nil || e.State == 0 || e.State >= numStates || e.Origin > ClaimedDue {
 		return Entry{}, fmt.Errorf("entry of chat %d item %v: %w", e.Chat, e.Item, errCorrupt)
 	}
 	return e, nil
@@ -389,7 +412,7 @@ func (s *Store) Record(changes []Change) ([]error, error) {
 					to, reason = Skipped, "chat inactive"
 				}
 			}
-			if to == Pending && e.Broadcast == 0 && e.Reason == reasonLatest {
+			if to == Pending && e.Broadcast == 0 && e.Origin == Claimed {
 				if err := l.remove(&e); err != nil {
 					return err
 				}
@@ -414,12 +437,20 @@ func (s *Store) Record(changes []Change) ([]error, error) {
 	return rejected, nil
 }
 
-// The reasons of the entries ClaimLatest makes: the article was due to the
-// chat (a broadcast had selected it, or would select it), or it was not.
-const (
-	reasonLatest    = "latest"
-	reasonLatestDue = "latest, due"
-)
+// reasonLatest is the reason of the entries ClaimLatest makes.
+const reasonLatest = "latest"
+
+// legacyOrigin is the origin of an entry written before entries had one:
+// ClaimLatest told its claims by their reason.
+func legacyOrigin(reason string) Origin {
+	switch reason {
+	case "latest":
+		return Claimed
+	case "latest, due":
+		return ClaimedDue
+	}
+	return Planned
+}
 
 // A Claim says what a /latest answer may do with one article; see
 // ClaimLatest.
@@ -479,11 +510,11 @@ func (s *Store) ClaimLatest(chat int64, now time.Time, articleIDs []string) ([]C
 			switch {
 			case !found:
 				claims[i] = ClaimRecord
-				reason := reasonLatest
+				origin := Claimed
 				if it.Seq > sub.Watermark {
-					reason = reasonLatestDue
+					origin = ClaimedDue
 				}
-				e = Entry{Chat: chat, Item: it, State: Sending, At: now, Reason: reason}
+				e = Entry{Chat: chat, Item: it, State: Sending, At: now, Reason: reasonLatest, Origin: origin}
 				err = l.add(&e)
 			case e.State == Pending:
 				// The answer takes the entry from its broadcast: the
@@ -492,7 +523,8 @@ func (s *Store) ClaimLatest(chat int64, now time.Time, articleIDs []string) ([]C
 				l.count(&e, Pending, -1)
 				e.Broadcast = 0
 				l.count(&e, Pending, 1)
-				err = l.move(&e, Sending, now, reasonLatestDue, 0)
+				e.Origin = ClaimedDue
+				err = l.move(&e, Sending, now, reasonLatest, 0)
 			case e.State == Sending:
 				claims[i] = ClaimBusy
 			}

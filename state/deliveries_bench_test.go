@@ -92,7 +92,7 @@ func replan(b testing.TB, s *Store, ingested *int) []Entry {
 	var all []Entry
 	var after *Entry
 	for {
-		page, err := s.Pending(after, 10_000)
+		page, err := s.PendingEntries(after, 10_000)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -227,7 +227,7 @@ func BenchmarkLedgerBytes(b *testing.B) {
 			ingest(b, s, now, "x"+now.String(), "y"+now.String(), "z"+now.String())
 			mustPlan(b, s, now, opt3)
 			for {
-				page, err := s.Pending(nil, 500)
+				page, err := s.PendingEntries(nil, 500)
 				if err != nil {
 					b.Fatal(err)
 				}

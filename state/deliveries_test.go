@@ -545,7 +545,7 @@ func TestClaimLatestOutcomes(t *testing.T) {
 	}
 	checkLedger(t, s)
 	// The broadcast hands out a alone, and no longer counts b.
-	pending, err := s.Pending(nil, 10)
+	pending, err := s.PendingEntries(nil, 10)
 	if err != nil || len(pending) != 1 || pending[0].Item != a {
 		t.Errorf("the broadcast's pending entries: got %+v, %v; want a alone", pending, err)
 	}

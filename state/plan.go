@@ -13,7 +13,8 @@ import (
 	"go.etcd.io/bbolt"
 )
 
-// PlanOptions are the selection rules of PRODUCT.md's "Delivery".
+// PlanOptions are the rules by which PlanBroadcast selects each chat's
+// articles.
 type PlanOptions struct {
 	// MaxAge leaves out articles published longer ago than this; 0 means
 	// no limit.

@@ -103,7 +103,7 @@ func fillSubscribers(b testing.TB, s *Store, n int) {
 			bk.FillPercent = 1
 			wm := tx.Bucket(bucketArticles).Sequence()
 			for c := from; c < from+batch && c <= n; c++ {
-				sub := Subscriber{Chat: int64(c), Language: "zh-hans", Status: Active, Subscribed: t0, Changed: t0, Watermark: wm}
+				sub := Subscriber{Chat: int64(c), Language: "zh-hans", Status: Active, Subscribed: t0, StatusChanged: t0, Watermark: wm}
 				if err := bk.Put(chatKey(sub.Chat), encodeSubscriber(sub)); err != nil {
 					return err
 				}

@@ -49,8 +49,8 @@ type Subscriber struct {
 	Status Status
 	// Subscribed is when the chat last subscribed.
 	Subscribed time.Time
-	// Changed is when Status last changed.
-	Changed time.Time
+	// StatusChanged is when Status last changed.
+	StatusChanged time.Time
 	// Watermark is the ingestion sequence number up to which articles have
 	// been dealt with for this chat: set at subscription (no backlog) and
 	// moved by every broadcast planned for it.
@@ -62,7 +62,7 @@ func encodeSubscriber(s Subscriber) []byte {
 	v = append(v, byte(s.Status))
 	v = binary.AppendUvarint(v, s.Watermark)
 	v = appendTime(v, s.Subscribed)
-	v = appendTime(v, s.Changed)
+	v = appendTime(v, s.StatusChanged)
 	return appendString(v, s.Language)
 }
 
@@ -72,7 +72,7 @@ func decodeSubscriber(chat int64, v []byte) (Subscriber, error) {
 	s.Status = Status(d.byte())
 	s.Watermark = d.uvarint()
 	s.Subscribed = d.time()
-	s.Changed = d.time()
+	s.StatusChanged = d.time()
 	s.Language = d.string()
 	if d.err != nil {
 		return Subscriber{}, fmt.Errorf("subscriber %d: %w", chat, d.err)
@@ -123,12 +123,12 @@ func (s *Store) Subscribe(chat int64, language string, now time.Time) (Subscribe
 		t.subs[Active]++
 		added = true
 		sub = Subscriber{
-			Chat:       chat,
-			Language:   language,
-			Status:     Active,
-			Subscribed: now,
-			Changed:    now,
-			Watermark:  tx.Bucket(bucketArticles).Sequence(),
+			Chat:          chat,
+			Language:      language,
+			Status:        Active,
+			Subscribed:    now,
+			StatusChanged: now,
+			Watermark:     tx.Bucket(bucketArticles).Sequence(),
 		}
 		if err := putSubscriber(tx, sub); err != nil {
 			return err
@@ -174,7 +174,7 @@ func (s *Store) Deactivate(chat int64, why Status, now time.Time) (bool, error) 
 		if l.cur.ID != 0 && why != Unsubscribed {
 			l.cur.Deactivated++
 		}
-		sub.Status, sub.Changed = why, now
+		sub.Status, sub.StatusChanged = why, now
 		if err := putSubscriber(tx, sub); err != nil {
 			return err
 		}
@@ -275,7 +275,7 @@ func (s *Store) MoveChat(from, to int64) error {
 			t.subs[prev.Status]--
 			moved.Watermark = max(moved.Watermark, prev.Watermark)
 			if prev.Status == Active && moved.Status != Active {
-				moved.Status, moved.Subscribed, moved.Changed = Active, prev.Subscribed, prev.Changed
+				moved.Status, moved.Subscribed, moved.StatusChanged = Active, prev.Subscribed, prev.StatusChanged
 			}
 		}
 		t.subs[old.Status]--

@@ -20,13 +20,13 @@ func TestSubscribe(t *testing.T) {
 		want      Subscriber
 	}{
 		{"new", func() (Subscriber, bool, error) { return s.Subscribe(7, "en", t0) },
-			true, Subscriber{Chat: 7, Language: "en", Status: Active, Subscribed: t0, Changed: t0, Watermark: 3}},
+			true, Subscriber{Chat: 7, Language: "en", Status: Active, Subscribed: t0, StatusChanged: t0, Watermark: 3}},
 		{"again is idempotent", func() (Subscriber, bool, error) { return s.Subscribe(7, "en", t0.Add(time.Hour)) },
-			false, Subscriber{Chat: 7, Language: "en", Status: Active, Subscribed: t0, Changed: t0, Watermark: 3}},
+			false, Subscriber{Chat: 7, Language: "en", Status: Active, Subscribed: t0, StatusChanged: t0, Watermark: 3}},
 		{"again with a new language", func() (Subscriber, bool, error) { return s.Subscribe(7, "zh-hans", t0.Add(time.Hour)) },
-			false, Subscriber{Chat: 7, Language: "zh-hans", Status: Active, Subscribed: t0, Changed: t0, Watermark: 3}},
+			false, Subscriber{Chat: 7, Language: "zh-hans", Status: Active, Subscribed: t0, StatusChanged: t0, Watermark: 3}},
 		{"group", func() (Subscriber, bool, error) { return s.Subscribe(-100123, "", t0) },
-			true, Subscriber{Chat: -100123, Status: Active, Subscribed: t0, Changed: t0, Watermark: 3}},
+			true, Subscriber{Chat: -100123, Status: Active, Subscribed: t0, StatusChanged: t0, Watermark: 3}},
 	}
 	for _, step := range steps {
 		got, added, err := step.do()
@@ -51,7 +51,7 @@ func TestSubscribe(t *testing.T) {
 
 func sameSubscriber(a, b Subscriber) bool {
 	return a.Chat == b.Chat && a.Language == b.Language && a.Status == b.Status &&
-		a.Subscribed.Equal(b.Subscribed) && a.Changed.Equal(b.Changed) && a.Watermark == b.Watermark
+		a.Subscribed.Equal(b.Subscribed) && a.StatusChanged.Equal(b.StatusChanged) && a.Watermark == b.Watermark
 }
 
 func TestDeactivateAndResubscribe(t *testing.T) {
@@ -89,8 +89,8 @@ func TestDeactivateAndResubscribe(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sub.Status != tc.want || !sub.Changed.Equal(t1) {
-			t.Errorf("%s: got %v changed %v, want %v changed %v", tc.name, sub.Status, sub.Changed, tc.want, t1)
+		if sub.Status != tc.want || !sub.StatusChanged.Equal(t1) {
+			t.Errorf("%s: got %v changed %v, want %v changed %v", tc.name, sub.Status, sub.StatusChanged, tc.want, t1)
 		}
 	}
 	// Articles arrive while the chat is away: resubscribing starts after them.
@@ -156,19 +156,19 @@ func TestMoveChat(t *testing.T) {
 		counts map[Status]int
 	}{
 		{"to a new id", func(s *Store) {},
-			Subscriber{Chat: -1002, Language: "en", Status: Active, Subscribed: t0, Changed: t0, Watermark: 1},
+			Subscriber{Chat: -1002, Language: "en", Status: Active, Subscribed: t0, StatusChanged: t0, Watermark: 1},
 			map[Status]int{Active: 1}},
 		{"onto an inactive record", func(s *Store) {
 			s.Subscribe(-1002, "zh", t0)
 			s.UpsertArticles(manyArticles(2, 10, t0))
 			s.Deactivate(-1002, Kicked, t0)
-		}, Subscriber{Chat: -1002, Language: "en", Status: Active, Subscribed: t0, Changed: t0, Watermark: 1},
+		}, Subscriber{Chat: -1002, Language: "en", Status: Active, Subscribed: t0, StatusChanged: t0, Watermark: 1},
 			map[Status]int{Active: 1}},
 		{"inactive onto an active record", func(s *Store) {
 			s.Deactivate(-1001, Kicked, t0.Add(time.Hour))
 			s.UpsertArticles(manyArticles(2, 10, t0))
 			s.Subscribe(-1002, "zh", t0.Add(time.Minute))
-		}, Subscriber{Chat: -1002, Language: "en", Status: Active, Subscribed: t0.Add(time.Minute), Changed: t0.Add(time.Minute), Watermark: 3},
+		}, Subscriber{Chat: -1002, Language: "en", Status: Active, Subscribed: t0.Add(time.Minute), StatusChanged: t0.Add(time.Minute), Watermark: 3},
 			map[Status]int{Active: 1}},
 	}
 	for _, tc := range tests {

@@ -102,18 +102,6 @@ func (p *poller) wait(t *testing.T) error {
 	}
 }
 
-// eventually waits for cond, with a generous bound.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func TestNewDeletesWebhook(t *testing.T) {
 	s := tgfake.New(t, tgfake.Options{Username: "news_bot"})
 	s.SetWebhook("https://old.example/hook")
@@ -168,12 +156,12 @@ func TestPollDeliversInOrderAndAcknowledges(t *testing.T) {
 		want = append(want, s.PostPrivate(alice, fmt.Sprintf("message %d", i)))
 	}
 	p := startPoll(c)
-	eventually(t, "the first updates", func() bool { return len(p.got()) == 5 })
+	s.Await(t, "the first updates", func() bool { return len(p.got()) == 5 })
 	// More come while Poll waits in a long poll.
 	for i := range 3 {
 		want = append(want, s.PostPrivate(alice, fmt.Sprintf("late %d", i)))
 	}
-	eventually(t, "the late updates", func() bool { return len(p.got()) == 8 })
+	s.Await(t, "the late updates", func() bool { return len(p.got()) == 8 })
 	p.stop()
 	if err := p.wait(t); err != nil {
 		t.Fatalf("Poll: got %v, want nil", err)
@@ -200,8 +188,8 @@ func TestPollStopsPromptlyDuringLongPoll(t *testing.T) {
 	}
 	id := s.PostPrivate(tgbotapi.User{ID: 7}, "hi")
 	p := startPoll(c)
-	eventually(t, "the update", func() bool { return len(p.got()) == 1 })
-	eventually(t, "the next long poll", func() bool { return s.Offset() == id+1 && s.Calls("getUpdates") >= 2 })
+	s.Await(t, "the update", func() bool { return len(p.got()) == 1 })
+	s.Await(t, "the next long poll", func() bool { return s.Offset() == id+1 && s.Calls("getUpdates") >= 2 })
 	p.stop()
 	if err := p.wait(t); err != nil {
 		t.Fatalf("Poll: got %v, want nil", err)
@@ -271,7 +259,7 @@ func TestPollRecovers(t *testing.T) {
 			tt.inject(s)
 			id := s.PostPrivate(tgbotapi.User{ID: 7}, "hi")
 			p := startPoll(c)
-			eventually(t, "the update", func() bool { return len(p.got()) == 1 })
+			s.Await(t, "the update", func() bool { return len(p.got()) == 1 })
 			p.stop()
 			if err := p.wait(t); err != nil {
 				t.Fatalf("Poll: got %v, want nil", err)
@@ -293,7 +281,7 @@ func TestPollBackoffIsCancellable(t *testing.T) {
 	}
 	s.Inject("getUpdates", 0, tgfake.ServerError(), 0)
 	p := startPoll(c)
-	eventually(t, "a failed getUpdates", func() bool { return s.Calls("getUpdates") >= 1 })
+	s.Await(t, "a failed getUpdates", func() bool { return s.Calls("getUpdates") >= 1 })
 	p.stop()
 	if err := p.wait(t); err != nil {
 		t.Errorf("got %v, want nil", err)
@@ -487,7 +475,7 @@ func TestTokenNeverLogged(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- c.Poll(ctx, func(context.Context, tgbotapi.Update) {}) }()
-	eventually(t, "logged poll failures", func() bool { return strings.Count(log.String(), "getUpdates failed") >= 3 })
+	s.Await(t, "logged poll failures", func() bool { return strings.Count(log.String(), "getUpdates failed") >= 3 })
 	cancel()
 	texts = append(texts, chain(<-done)...)
 	texts = append(texts, log.String())

@@ -27,8 +27,8 @@ var (
 // A Class says what a sender does about a failed call.
 type Class int
 
-// The classes of Telegram's answers and of transport failures (TELEGRAM.md,
-// "Errors").
+// The classes of Telegram's answers and of transport failures: each says
+// what a sender does next.
 const (
 	// ClassNone is the class of a nil error.
 	ClassNone Class = iota

@@ -32,7 +32,8 @@ type config struct {
 	LogFormat         string
 }
 
-// defaults are the values of PRODUCT.md; .env.example repeats them.
+// defaults are the value of every variable that has one; .env.example
+// repeats them, and a test keeps the two in step.
 var defaults = map[string]string{
 	"SEEDS_DIR":             "./seeds",
 	"DB_PATH":               "./data/bot.db",

@@ -251,7 +251,7 @@ func startE2EService(t *testing.T, fake *tgfake.Server, vars map[string]string) 
 	t.Helper()
 	polls := fake.Calls("getUpdates")
 	c := startBot(t, vars, "run")
-	waitFor(t, "the service to poll", func() bool {
+	fake.Await(t, "the service to poll", func() bool {
 		select {
 		case <-c.done:
 			t.Fatalf("the service exited: %v", c.err)
@@ -330,7 +330,7 @@ func startReaders(t *testing.T, fake *tgfake.Server, us []tgbotapi.User, latest 
 		for _, u := range wave {
 			fake.PostPrivate(u, "/start")
 		}
-		waitFor(t, "every reader's welcome and latest article", func() bool {
+		fake.Await(t, "every reader's welcome and latest article", func() bool {
 			got := received(fake, latest)
 			for _, u := range wave {
 				if got[u.ID][latest.headline] < 1 || len(fake.MessagesTo(u.ID)) < 2 {

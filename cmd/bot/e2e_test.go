@@ -68,9 +68,9 @@ func testInterruptedBroadcast(t *testing.T, sig syscall.Signal) {
 	// send again.
 	asker := us[0]
 	fake.PostPrivate(asker, "/latest")
-	waitFor(t, "the /latest answer", func() bool { return received(fake, due[2])[asker.ID][due[2].headline] == 1 })
+	fake.Await(t, "the /latest answer", func() bool { return received(fake, due[2])[asker.ID][due[2].headline] == 1 })
 	// The ledger holds the answers to /start (Alpha) and to /latest.
-	waitFor(t, "the /latest answer in the ledger", func() bool { return e2eStats(t, vars).Deliveries["sent"] == len(us)+1 })
+	fake.Await(t, "the /latest answer in the ledger", func() bool { return e2eStats(t, vars).Deliveries["sent"] == len(us)+1 })
 
 	// deliveredDue counts the broadcast's messages the fake accepted.
 	total := len(us)*len(due) - 1
@@ -84,7 +84,7 @@ func testInterruptedBroadcast(t *testing.T, sig syscall.Signal) {
 		return n
 	}
 	fake.PostPrivate(tgbotapi.User{ID: e2eAdmin, FirstName: "Admin", LanguageCode: "en"}, "/broadcast")
-	waitFor(t, "a fifth of the broadcast", func() bool { return deliveredDue() >= total/5 })
+	fake.Await(t, "a fifth of the broadcast", func() bool { return deliveredDue() >= total/5 })
 
 	atSignal := deliveredDue()
 	start := time.Now()
@@ -118,7 +118,7 @@ func testInterruptedBroadcast(t *testing.T, sig syscall.Signal) {
 	if r := e2eStats(t, vars); r.LastBroadcast == nil {
 		t.Errorf("stats through the restarted service: got no broadcast")
 	}
-	waitFor(t, "the resumed broadcast to finish", func() bool { return second.logged("bot: broadcast done") > 0 })
+	fake.Await(t, "the resumed broadcast to finish", func() bool { return second.logged("bot: broadcast done") > 0 })
 	t.Logf("the restarted service exited %v after SIGTERM", second.stop(t).Round(time.Millisecond))
 
 	store, err := state.Open(vars["DB_PATH"])
@@ -226,7 +226,7 @@ func TestE2ENewSeedFileDelivered(t *testing.T) {
 			if tc.sighup {
 				svc.signal(t, syscall.SIGHUP)
 			}
-			waitFor(t, "the dropped article delivered to every reader", func() bool {
+			fake.Await(t, "the dropped article delivered to every reader", func() bool {
 				got := received(fake, echo)
 				for _, u := range us {
 					if got[u.ID][echo.headline] == 0 {
@@ -323,7 +323,7 @@ func TestE2ETokenNeverPrinted(t *testing.T) {
 		svc := startE2EService(t, fake, e2eEnv(t, fake, seeds, nil))
 		startReaders(t, fake, readers(5101, 1), alpha)
 		fake.Close()
-		waitFor(t, "a failed poll in the log", func() bool { return svc.logged("bot: getUpdates failed") > 0 })
+		fake.Await(t, "a failed poll in the log", func() bool { return svc.logged("bot: getUpdates failed") > 0 })
 		svc.signal(t, syscall.SIGTERM)
 		code := svc.wait(t, 10*time.Second)
 		t.Logf("exit %d: %s", code, lastLines(svc.stderr.String(), 1))
@@ -393,7 +393,7 @@ func TestE2ELatestInFlightAtStopNotBroadcast(t *testing.T) {
 			}
 			fake.Inject("sendPhoto", reader.ID, tgfake.Timeout(true), 1)
 			fake.PostPrivate(reader, "/latest")
-			waitFor(t, "the /latest answer delivered", func() bool { return received(fake, delta)[reader.ID][delta.headline] == 1 })
+			fake.Await(t, "the /latest answer delivered", func() bool { return received(fake, delta)[reader.ID][delta.headline] == 1 })
 			start := time.Now()
 			first.signal(t, sig)
 			code := first.wait(t, 10*time.Second)

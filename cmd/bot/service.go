@@ -201,7 +201,7 @@ func (s *service) fold(ctx context.Context) {
 // returns when that broadcast has finished.
 func (s *service) broadcast(ctx context.Context, wait bool) (broadcastReport, error) {
 	bc := s.bot.Broadcaster()
-	b, started, err := bc.Start(ctx, bot.Report{})
+	b, started, err := bc.Start(ctx, bot.ReportTo{})
 	if err != nil {
 		return broadcastReport{}, err
 	}

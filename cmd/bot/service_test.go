@@ -65,7 +65,7 @@ func startService(t *testing.T, extra map[string]string) *runningService {
 		rs.done <- run(ctx, []string{"run"}, env(vars), &bytes.Buffer{}, rs.log)
 	}()
 	t.Cleanup(func() { rs.stop(t) })
-	waitFor(t, "the service to poll", func() bool { return fake.Calls("getUpdates") > 0 })
+	rs.fake.Await(t, "the service to poll", func() bool { return fake.Calls("getUpdates") > 0 })
 	if _, err := os.Stat(socketPath(vars["DB_PATH"])); err != nil {
 		t.Fatalf("control socket: %v", err)
 	}
@@ -90,23 +90,11 @@ func (rs *runningService) stop(t *testing.T) {
 	}
 }
 
-// waitFor waits, with a generous bound, until cond holds.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func TestServiceAnswersReadersAndShellCommands(t *testing.T) {
 	rs := startService(t, nil)
 	reader := tgbotapi.User{ID: 1001, FirstName: "Reader", LanguageCode: "en"}
 	rs.fake.PostPrivate(reader, "/start")
-	waitFor(t, "the welcome and the latest article", func() bool { return len(rs.fake.MessagesTo(reader.ID)) >= 2 })
+	rs.fake.Await(t, "the welcome and the latest article", func() bool { return len(rs.fake.MessagesTo(reader.ID)) >= 2 })
 	if got := rs.fake.MessagesTo(reader.ID)[1]; !strings.Contains(got.Visible, "美日韩特使") {
 		t.Errorf("second answer to /start: got %q, want the seed's article", got.Visible)
 	}
@@ -126,7 +114,7 @@ func TestServiceAnswersReadersAndShellCommands(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the SIGHUP rescan", func() bool { return strings.Contains(rs.log.String(), "trigger=SIGHUP") })
+	rs.fake.Await(t, "the SIGHUP rescan", func() bool { return strings.Contains(rs.log.String(), "trigger=SIGHUP") })
 	stdout, _, err = runCmd(t, rs.vars, "broadcast", "-wait")
 	if err != nil || !strings.Contains(stdout, "done in") || !strings.Contains(stdout, "sent 1,") {
 		t.Errorf("broadcast -wait: got %q, %v; want 1 sent", stdout, err)
@@ -167,9 +155,9 @@ func TestServiceBroadcastsNewArticlesAutomatically(t *testing.T) {
 	rs := startService(t, map[string]string{"SCAN_INTERVAL": "100ms", "BROADCAST_INTERVAL": "200ms"})
 	reader := tgbotapi.User{ID: 1002, FirstName: "Reader"}
 	rs.fake.PostPrivate(reader, "/subscribe")
-	waitFor(t, "the subscription", func() bool { return len(rs.fake.MessagesTo(reader.ID)) >= 1 })
+	rs.fake.Await(t, "the subscription", func() bool { return len(rs.fake.MessagesTo(reader.ID)) >= 1 })
 	writeSeed(t, rs.vars["SEEDS_DIR"], "d.txt", "https://example.com/news/3", "Third article")
-	waitFor(t, "the new article delivered", func() bool {
+	rs.fake.Await(t, "the new article delivered", func() bool {
 		for _, m := range rs.fake.MessagesTo(reader.ID) {
 			if strings.Contains(m.Visible, "Third article") {
 				return true
@@ -206,7 +194,7 @@ func TestServiceBroadcastsArticlesThatArriveMidBroadcast(t *testing.T) {
 	rs := startService(t, map[string]string{"SCAN_INTERVAL": "100ms", "BROADCAST_INTERVAL": "200ms"})
 	reader := tgbotapi.User{ID: 1003, FirstName: "Reader"}
 	rs.fake.PostPrivate(reader, "/subscribe")
-	waitFor(t, "the subscription", func() bool { return len(rs.fake.MessagesTo(reader.ID)) >= 1 })
+	rs.fake.Await(t, "the subscription", func() bool { return len(rs.fake.MessagesTo(reader.ID)) >= 1 })
 	// Three articles for one chat take two seconds at one message a second.
 	for i, name := range []string{"e1", "e2", "e3"} {
 		writeSeed(t, rs.vars["SEEDS_DIR"], name+".txt", "https://example.com/news/e"+strconv.Itoa(i), "Early "+name)
@@ -219,7 +207,7 @@ func TestServiceBroadcastsArticlesThatArriveMidBroadcast(t *testing.T) {
 		}
 		return false
 	}
-	waitFor(t, "the first broadcast's first article", func() bool { return received("Early e1") })
+	rs.fake.Await(t, "the first broadcast's first article", func() bool { return received("Early e1") })
 	writeSeed(t, rs.vars["SEEDS_DIR"], "late.txt", "https://example.com/news/late", "Late arrival")
-	waitFor(t, "the late article in a later broadcast", func() bool { return received("Late arrival") })
+	rs.fake.Await(t, "the late article in a later broadcast", func() bool { return received("Late arrival") })
 }
