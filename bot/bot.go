@@ -134,18 +134,19 @@ func newOutbox(c *telegram.Client, o Options) *outbox {
 // articles) and bot admins' commands (broadcast, announce, stats, reload),
 // as the command table says, and runs broadcasts through its Broadcaster.
 type Bot struct {
-	client *telegram.Client
-	store  *state.Store
-	lib    *ingest.Library
-	opt    Options
-	log    *slog.Logger
-	self   string // our username, to tell our commands from other bots'
-	admins map[int64]bool
-	out    *outbox
-	limit  *throttle
-	bc     *Broadcaster
-	chats  *chatQueues
-	cmds   commandIndex
+	client  *telegram.Client
+	store   *state.Store
+	lib     *ingest.Library
+	opt     Options
+	log     *slog.Logger
+	self    string // our username, to tell our commands from other bots'
+	admins  map[int64]bool
+	out     *outbox
+	limit   *throttle
+	bc      *Broadcaster
+	chats   *chatQueues
+	cmds    commandIndex
+	updates *updateBook
 }
 
 // NewBot returns a Bot that talks through c, keeps its subscribers and
@@ -179,9 +180,10 @@ func NewBot(c *telegram.Client, store *state.Store, lib *ingest.Library, opt Opt
 func (b *Bot) Broadcaster() *Broadcaster { return b.bc }
 
 // Run publishes the command menus, resumes an unfinished broadcast, and
-// answers updates until ctx ends. Then it stops polling, acknowledges the
-// last update, lets the answers and sends already started finish and be
-// recorded (within Options.Grace) and returns.
+// answers updates until ctx ends. Then it stops polling, lets the answers
+// and sends already started finish and be recorded (within Options.Grace),
+// acknowledges the updates it handled — one still queued when the grace
+// ends is left for the next run — and returns.
 //
 // It returns nil after ctx ended, an *telegram.Error matching telegram.ErrUnauthorized or
 // telegram.ErrConflict when Telegram refuses to serve this bot (see telegram.Client.Poll), and
@@ -204,11 +206,18 @@ func (b *Bot) Run(ctx context.Context) error {
 	// Answers get Grace to finish after ctx ends.
 	answerCtx, stopAnswers := graceContext(ctx, b.opt.Grace)
 	defer stopAnswers()
-	pollErr := b.client.Poll(ctx, func(_ context.Context, u tgbotapi.Update) {
-		b.dispatch(answerCtx, u)
-	})
+	handled, err := b.store.HandledUpdates()
+	if err != nil {
+		b.log.Error("bot: the updates handled by the last run are unknown", slog.Any("err", err))
+	}
+	b.updates = newUpdateBook(handled)
+	pollErr := b.client.Poll(ctx, func(_ context.Context, u tgbotapi.Update, done func()) {
+		b.dispatch(answerCtx, u, done)
+	}, b.chats.wait)
+	if err := b.store.SetHandledUpdates(b.updates.unconfirmed()); err != nil {
+		b.log.Error("bot: keep the handled updates", slog.Any("err", err))
+	}
 	cancel()
-	b.chats.wait()
 	wg.Wait()
 	if pollErr != nil {
 		return pollErr

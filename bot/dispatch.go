@@ -25,13 +25,23 @@ type request struct {
 // dispatch routes an update to its handler. Each chat's messages are
 // handled in order, one at a time; chats are handled in parallel, so that
 // one chat's slow answer (a group's /latest 5 paced at 1 a second) keeps no
-// other chat waiting. ctx is the answers' context.
-func (b *Bot) dispatch(ctx context.Context, u tgbotapi.Update) {
+// other chat waiting. ctx is the answers' context; done is called once
+// the update is handled. An update still queued when ctx ends is dropped
+// without done: it is left for the next run.
+func (b *Bot) dispatch(ctx context.Context, u tgbotapi.Update, done func()) {
 	m := u.Message
-	if m == nil || m.Chat == nil {
+	if m == nil || m.Chat == nil || !b.updates.start(u.UpdateID) {
+		done()
 		return
 	}
-	b.chats.push(m.Chat.ID, func() { b.handle(ctx, m) })
+	b.chats.push(m.Chat.ID, func() {
+		if ctx.Err() != nil {
+			return
+		}
+		b.handle(ctx, m)
+		b.updates.finish(u.UpdateID)
+		done()
+	})
 }
 
 // handle answers one message: commands for us in private chats and groups,

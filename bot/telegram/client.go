@@ -27,6 +27,9 @@ const (
 	DefaultPollTimeout = 50 * time.Second
 	DefaultMinBackoff  = time.Second
 	DefaultMaxBackoff  = 30 * time.Second
+	// DefaultMinPollInterval keeps Poll from spinning against a server
+	// that answers getUpdates at once.
+	DefaultMinPollInterval = time.Second
 )
 
 // pollMargin is how much longer than the long poll the HTTP request may
@@ -56,6 +59,9 @@ type Config struct {
 	// MinBackoff and MaxBackoff bound Poll's waits after failures; default
 	// DefaultMinBackoff and DefaultMaxBackoff.
 	MinBackoff, MaxBackoff time.Duration
+	// MinPollInterval is the least time between the starts of two polls
+	// when the first brought nothing new; default DefaultMinPollInterval.
+	MinPollInterval time.Duration
 	// Logger gets the client's log lines; default slog.Default().
 	Logger *slog.Logger
 }
@@ -103,6 +109,9 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	if cfg.MaxBackoff < cfg.MinBackoff {
 		cfg.MaxBackoff = max(DefaultMaxBackoff, cfg.MinBackoff)
+	}
+	if cfg.MinPollInterval <= 0 {
+		cfg.MinPollInterval = DefaultMinPollInterval
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

@@ -75,11 +75,12 @@ func startPoll(c *Client) *poller {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &poller{done: make(chan error, 1), stop: cancel}
 	go func() {
-		p.done <- c.Poll(ctx, func(_ context.Context, u tgbotapi.Update) {
+		p.done <- c.Poll(ctx, func(_ context.Context, u tgbotapi.Update, done func()) {
 			p.mu.Lock()
 			defer p.mu.Unlock()
 			p.ids = append(p.ids, u.UpdateID)
-		})
+			done()
+		}, nil)
 	}()
 	return p
 }
@@ -202,7 +203,7 @@ func TestPollAcknowledgesOnlyHandledUpdates(t *testing.T) {
 	first := s.PostPrivate(tgbotapi.User{ID: 7}, "one")
 	s.PostPrivate(tgbotapi.User{ID: 7}, "two")
 	ctx, cancel := context.WithCancel(context.Background())
-	err := c.Poll(ctx, func(context.Context, tgbotapi.Update) { cancel() }) // stop inside the first
+	err := c.Poll(ctx, func(_ context.Context, _ tgbotapi.Update, done func()) { cancel(); done() }, nil) // stop inside the first
 	if err != nil {
 		t.Fatalf("Poll: got %v, want nil", err)
 	}
@@ -474,7 +475,7 @@ func TestTokenNeverLogged(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- c.Poll(ctx, func(context.Context, tgbotapi.Update) {}) }()
+	go func() { done <- c.Poll(ctx, func(_ context.Context, _ tgbotapi.Update, done func()) { done() }, nil) }()
 	s.Await(t, "logged poll failures", func() bool { return strings.Count(log.String(), "getUpdates failed") >= 3 })
 	cancel()
 	texts = append(texts, chain(<-done)...)

@@ -4,35 +4,56 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// Poll long-polls getUpdates and calls handle with each update, one at a
-// time, in order, until ctx ends. Before returning it acknowledges the last
-// update handle returned from (a short getUpdates with the next offset), so
-// that a restart does not see it again; updates fetched but not yet handed
-// to handle when ctx ends are left for the next run. A handle that only
-// queues work (as Bot's does, answering each chat in turn) must finish it
-// itself: Poll counts the update as handled once handle returns.
+// A HandleFunc takes an update from Poll. The update counts as handled
+// once done is called, which the handler may do later, from another
+// goroutine (a bot that answers each chat in turn queues the work). An
+// update whose done is never called is not acknowledged: Telegram delivers
+// it again to the next run.
+type HandleFunc func(ctx context.Context, u tgbotapi.Update, done func())
+
+// pollLimit is the most updates one getUpdates returns.
+const pollLimit = 100
+
+// Poll long-polls getUpdates and calls handle with each new update, one at
+// a time, in order, until ctx ends. Telegram confirms an update when it is
+// asked for the ones after it; Poll asks only from the oldest update not
+// yet done, so that an update still waiting behind a slow chat is not
+// confirmed, and it skips the updates it has handed out already. A poll
+// that brings nothing new, answered sooner than Config.MinPollInterval (a
+// server that ignores the long-poll timeout, or updates still being
+// handled), is followed by a wait: Poll never spins.
+//
+// When ctx ends Poll calls settle (if not nil), which returns once the
+// handlers are done or have given up, and then acknowledges every update
+// below the oldest one not done (a short getUpdates), so that a restart
+// answers none twice and loses none.
 //
 // Failures that may pass (5xx, network errors, 429) are logged and retried
 // after a back-off that ctx cancels; a 409 caused by a webhook is fixed by
-// deleting the webhook. Poll returns nil when ctx ends and the last update
-// was acknowledged, an *Error matching ErrUnauthorized (401) or ErrConflict
-// (409, another instance) when Telegram refuses to serve it, and an *Error
-// when the final acknowledgement fails.
-func (c *Client) Poll(ctx context.Context, handle func(context.Context, tgbotapi.Update)) error {
+// deleting the webhook. Poll returns nil when ctx ends and the handled
+// updates were acknowledged, an *Error matching ErrUnauthorized (401) or
+// ErrConflict (409, another instance) when Telegram refuses to serve it,
+// and an *Error when the final acknowledgement fails.
+func (c *Client) Poll(ctx context.Context, handle HandleFunc, settle func()) error {
 	var (
-		offset  int // the next update ID wanted
+		track   = &inflight{ids: make(map[int]struct{})}
 		acked   int // the offset Telegram has seen
 		backoff = c.cfg.MinBackoff
 	)
 	seconds := max(1, int(c.cfg.PollTimeout/time.Second))
 	for ctx.Err() == nil {
+		offset := track.offset()
+		began := time.Now()
 		api, st := c.bind(ctx, c.cfg.PollTimeout+pollMargin)
-		updates, err := api.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Timeout: seconds})
+		updates, err := api.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Timeout: seconds, Limit: pollLimit})
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -65,21 +86,68 @@ func (c *Client) Poll(ctx context.Context, handle func(context.Context, tgbotapi
 		}
 		backoff = c.cfg.MinBackoff
 		acked = offset
+		news := 0
 		for _, u := range updates {
-			if u.UpdateID < offset {
-				continue // already handled
-			}
 			if ctx.Err() != nil {
 				break
 			}
-			handle(ctx, u)
-			offset = u.UpdateID + 1
+			id, fresh := track.start(u.UpdateID)
+			if !fresh {
+				continue // handed out already
+			}
+			news++
+			handle(ctx, u, func() { track.done(id) })
+		}
+		if news == 0 && !sleep(ctx, time.Until(began.Add(c.cfg.MinPollInterval))) {
+			break
 		}
 	}
+	if settle != nil {
+		settle()
+	}
+	offset := track.offset()
 	if offset == 0 || offset == acked {
 		return nil
 	}
 	return c.ack(ctx, offset)
+}
+
+// inflight tracks the updates Poll handed out and which of them are done.
+type inflight struct {
+	mu   sync.Mutex
+	next int              // the update after the newest handed out; 0 before the first
+	ids  map[int]struct{} // handed out, not done
+}
+
+// start records the update id as handed out, unless it was already.
+func (f *inflight) start(id int) (int, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if id < f.next {
+		return id, false
+	}
+	f.next = id + 1
+	f.ids[id] = struct{}{}
+	return id, true
+}
+
+func (f *inflight) done(id int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.ids, id)
+}
+
+// offset is the getUpdates offset to ask with: the oldest update not done,
+// else the one after the newest handed out. With half a poll's worth of
+// updates waiting, it confirms them all instead, so that new updates can
+// still arrive.
+func (f *inflight) offset() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.ids) == 0 || len(f.ids) >= pollLimit/2 {
+		return f.next
+	}
+	return min(f.next, slices.Min(slices.Collect(maps.Keys(f.ids))))
 }
 
 // ack confirms every update below offset, after ctx ended.
