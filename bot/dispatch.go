@@ -25,23 +25,33 @@ type request struct {
 // dispatch routes an update to its handler. Each chat's messages are
 // handled in order, one at a time; chats are handled in parallel, so that
 // one chat's slow answer (a group's /latest 5 paced at 1 a second) keeps no
-// other chat waiting. ctx is the answers' context; done is called once
-// the update is handled. An update still queued when ctx ends is dropped
-// without done: it is left for the next run.
+// other chat waiting. ctx is the answers' context; done is called when the
+// update's handling begins, so that the next poll confirms it. An update
+// still queued when ctx ends is dropped without done: it is left for the
+// next run.
 func (b *Bot) dispatch(ctx context.Context, u tgbotapi.Update, done func()) {
 	m := u.Message
-	if m == nil || m.Chat == nil || !b.updates.start(u.UpdateID) {
+	if m == nil || m.Chat == nil || !b.updates.queue(u.UpdateID) {
 		done()
 		return
 	}
-	b.chats.push(m.Chat.ID, func() {
+	var once sync.Once
+	begin := func() {
+		once.Do(func() {
+			b.updates.begin(u.UpdateID)
+			done()
+		})
+	}
+	idle := b.chats.push(m.Chat.ID, func() {
 		if ctx.Err() != nil {
 			return
 		}
+		begin()
 		b.handle(ctx, m)
-		b.updates.finish(u.UpdateID)
-		done()
 	})
+	if idle {
+		begin() // the chat's work starts now
+	}
 }
 
 // handle answers one message: commands for us in private chats and groups,
@@ -125,8 +135,9 @@ func newChatQueues() *chatQueues {
 	return &chatQueues{queues: make(map[int64][]func())}
 }
 
-// push queues f behind chat's earlier work.
-func (q *chatQueues) push(chat int64, f func()) {
+// push queues f behind chat's earlier work. It reports whether the chat had
+// none, so that f starts at once.
+func (q *chatQueues) push(chat int64, f func()) bool {
 	q.mu.Lock()
 	queued, running := q.queues[chat]
 	q.queues[chat] = append(queued, f)
@@ -134,6 +145,7 @@ func (q *chatQueues) push(chat int64, f func()) {
 	if !running {
 		q.wg.Go(func() { q.drain(chat) })
 	}
+	return !running
 }
 
 func (q *chatQueues) drain(chat int64) {

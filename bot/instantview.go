@@ -16,9 +16,9 @@ import (
 // outlet as the author, linked to the original article; the photo as a
 // figure with its caption, every paragraph, and a last line that links to
 // the original. Content over 64 KB is cut at a paragraph end, and the last
-// line then starts with "…". lang (LangZH or LangEN) is the page's
+// line then starts with "…". lang (langZH or LangEN) is the page's
 // language: one page serves every reader, so the bot passes its default,
-// LangZH. The page passes telegraph.ValidatePage for any article with a
+// langZH. The page passes telegraph.ValidatePage for any article with a
 // headline and an http(s) URL, as content.Parse makes them.
 func InstantViewPage(a content.Article, lang string) telegraph.Page {
 	return pageOf(a, lang, telegraph.MaxContentSize)

@@ -44,31 +44,31 @@ func TestInstantViewPage(t *testing.T) {
 		content    string
 		titleRunes int
 	}{
-		{name: "photo, paragraphs, link", lang: LangZH, title: "美国 <特使> & 日本",
+		{name: "photo, paragraphs, link", lang: langZH, title: "美国 <特使> & 日本",
 			authorURL: "https://www.voachinese.com/a/7040511.html",
 			content:   "[" + ivFigure + "," + ivParagraphs + "," + ivLinkZH + "]"},
 		{name: "english", lang: LangEN, title: "美国 <特使> & 日本",
 			authorURL: "https://www.voachinese.com/a/7040511.html",
 			content: "[" + ivFigure + "," + ivParagraphs + "," +
 				`{"tag":"p","children":[{"tag":"a","attrs":{"href":"https://www.voachinese.com/a/7040511.html"},"children":["Read the article"]}]}]`},
-		{name: "no photo", lang: LangZH, edit: func(a *content.Article) { a.Photo = nil },
+		{name: "no photo", lang: langZH, edit: func(a *content.Article) { a.Photo = nil },
 			title: "美国 <特使> & 日本", authorURL: "https://www.voachinese.com/a/7040511.html",
 			content: "[" + ivParagraphs + "," + ivLinkZH + "]"},
-		{name: "photo without caption", lang: LangZH, edit: func(a *content.Article) { a.Photo.Caption = "" },
+		{name: "photo without caption", lang: langZH, edit: func(a *content.Article) { a.Photo.Caption = "" },
 			title: "美国 <特使> & 日本", authorURL: "https://www.voachinese.com/a/7040511.html",
 			content: `[{"tag":"figure","children":[{"tag":"img","attrs":{"src":"https://gdb.voanews.com/1.jpg"}}]},` +
 				ivParagraphs + "," + ivLinkZH + "]"},
-		{name: "photo that is not a web URL", lang: LangZH, edit: func(a *content.Article) { a.Photo.URL = "data:image/png;base64,AAAA" },
+		{name: "photo that is not a web URL", lang: langZH, edit: func(a *content.Article) { a.Photo.URL = "data:image/png;base64,AAAA" },
 			title: "美国 <特使> & 日本", authorURL: "https://www.voachinese.com/a/7040511.html",
 			content: "[" + ivParagraphs + "," + ivLinkZH + "]"},
-		{name: "no paragraphs", lang: LangZH, edit: func(a *content.Article) { a.Paragraphs, a.Photo = nil, nil },
+		{name: "no paragraphs", lang: langZH, edit: func(a *content.Article) { a.Paragraphs, a.Photo = nil, nil },
 			title: "美国 <特使> & 日本", authorURL: "https://www.voachinese.com/a/7040511.html",
 			content: "[" + ivLinkZH + "]"},
-		{name: "headline over 256 characters", lang: LangZH, edit: func(a *content.Article) {
+		{name: "headline over 256 characters", lang: langZH, edit: func(a *content.Article) {
 			a.Headline = strings.Repeat("长", 300)
 		}, title: strings.Repeat("长", 255) + "…", authorURL: "https://www.voachinese.com/a/7040511.html",
 			content: "[" + ivFigure + "," + ivParagraphs + "," + ivLinkZH + "]"},
-		{name: "URL over 512 characters", lang: LangZH, edit: func(a *content.Article) {
+		{name: "URL over 512 characters", lang: langZH, edit: func(a *content.Article) {
 			a.URL = "https://www.voachinese.com/a/" + strings.Repeat("x", 500)
 		}, title: "美国 <特使> & 日本", authorURL: "",
 			content: "[" + ivFigure + "," + ivParagraphs + `,{"tag":"p","children":[{"tag":"a","attrs":{"href":"https://www.voachinese.com/a/` +
@@ -127,7 +127,7 @@ func TestInstantViewPageCut(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, lang := range []string{LangZH, LangEN} {
+			for _, lang := range []string{langZH, LangEN} {
 				p := pageOf(tt.a, lang, tt.budget)
 				size := telegraph.ContentSize(p.Content)
 				if size > tt.budget {
@@ -180,7 +180,7 @@ func TestInstantViewPageOneHugeParagraph(t *testing.T) {
 			a := instantViewArticle()
 			a.Photo = nil
 			a.Paragraphs = []string{tt.text, "second"}
-			p := InstantViewPage(a, LangZH)
+			p := InstantViewPage(a, langZH)
 			size := telegraph.ContentSize(p.Content)
 			if size > telegraph.MaxContentSize || size < telegraph.MaxContentSize-tt.slack {
 				t.Fatalf("got %d bytes, want %d to %d", size, telegraph.MaxContentSize-tt.slack, telegraph.MaxContentSize)
@@ -201,8 +201,8 @@ func TestInstantViewPageOneHugeParagraph(t *testing.T) {
 
 func TestInstantViewHash(t *testing.T) {
 	a := instantViewArticle()
-	h := InstantViewHash(InstantViewPage(a, LangZH))
-	if again := InstantViewHash(InstantViewPage(instantViewArticle(), LangZH)); again != h {
+	h := InstantViewHash(InstantViewPage(a, langZH))
+	if again := InstantViewHash(InstantViewPage(instantViewArticle(), langZH)); again != h {
 		t.Fatalf("same article: got %s then %s", h, again)
 	}
 	edits := []func(*content.Article){
@@ -214,14 +214,14 @@ func TestInstantViewHash(t *testing.T) {
 	for i, edit := range edits {
 		b := instantViewArticle()
 		edit(&b)
-		if got := InstantViewHash(InstantViewPage(b, LangZH)); got == h {
+		if got := InstantViewHash(InstantViewPage(b, langZH)); got == h {
 			t.Errorf("edit %d: the hash did not change", i+1)
 		}
 	}
 	// What the page does not show does not count.
 	b := instantViewArticle()
 	b.Published = b.Published.Add(time.Hour)
-	if got := InstantViewHash(InstantViewPage(b, LangZH)); got != h {
+	if got := InstantViewHash(InstantViewPage(b, langZH)); got != h {
 		t.Errorf("a new date alone changed the hash")
 	}
 }
@@ -260,7 +260,7 @@ func TestInstantViewPageRoundTrip(t *testing.T) {
 	}()}
 	var paths []string
 	for i, a := range articles {
-		p := InstantViewPage(a, LangZH)
+		p := InstantViewPage(a, langZH)
 		checkNodes(t, p.Content)
 		got, err := c.CreatePage(ctx, p)
 		if err != nil {
@@ -286,9 +286,9 @@ func TestInstantViewPageRoundTrip(t *testing.T) {
 
 	// A changed article edits its page; an unchanged one leaves it.
 	a, path := instantViewArticle(), paths[0]
-	p := InstantViewPage(a, LangZH)
+	p := InstantViewPage(a, langZH)
 	a.Paragraphs = append(a.Paragraphs, "第四段。")
-	if q := InstantViewPage(a, LangZH); InstantViewHash(q) != InstantViewHash(p) {
+	if q := InstantViewPage(a, langZH); InstantViewHash(q) != InstantViewHash(p) {
 		if _, err := c.EditPage(ctx, path, q); err != nil {
 			t.Fatal(err)
 		}

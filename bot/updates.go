@@ -6,16 +6,18 @@ import (
 )
 
 // An updateBook keeps the Bot's account of Telegram updates across runs.
-// Telegram confirms updates only below an offset: when a run ends with an
-// update still waiting behind a slow chat, that update and every later one
-// are delivered again to the next run. The book remembers which of the
-// later ones were handled, so that the next run skips them: an update is
-// answered once, and none is lost.
+// An update counts as handled once its handling has begun: confirming it
+// then (as the next poll does) means that a crash mid-answer does not
+// answer it twice. Telegram confirms updates only below an offset: when a
+// run ends with an update still waiting behind a slow chat, that update and
+// every later one are delivered again to the next run. The book remembers
+// which of the later ones were handled, so that the next run skips them: an
+// update is answered once, and none is lost.
 type updateBook struct {
 	mu      sync.Mutex
 	skip    map[int]bool // handled by an earlier run
-	waiting map[int]bool // handed to a chat's queue, not handled yet
-	done    []int        // handled while an older update was waiting, in order
+	waiting map[int]bool // queued behind a chat's earlier work, not begun
+	done    []int        // begun while an older update was waiting, in order
 }
 
 func newUpdateBook(handledBefore []int) *updateBook {
@@ -26,9 +28,9 @@ func newUpdateBook(handledBefore []int) *updateBook {
 	return b
 }
 
-// start records that update id is being handled; it reports false for an
+// queue records that update id waits for its chat; it reports false for an
 // update an earlier run handled already.
-func (b *updateBook) start(id int) bool {
+func (b *updateBook) queue(id int) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.skip[id] {
@@ -38,8 +40,8 @@ func (b *updateBook) start(id int) bool {
 	return true
 }
 
-// finish records that update id was handled.
-func (b *updateBook) finish(id int) {
+// begin records that the handling of update id has begun.
+func (b *updateBook) begin(id int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	delete(b.waiting, id)

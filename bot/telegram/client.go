@@ -125,7 +125,17 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	st := c.newCall(ctx, cfg.SendTimeout)
 	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, endpoint, st)
 	if err != nil {
-		return nil, classify("getMe", c.redact.Error(err), st)
+		e := classify("getMe", c.redact.Error(err), st)
+		if e.Class == ClassUnauthorized {
+			return nil, e
+		}
+		host := "?"
+		if u, perr := url.Parse(cfg.APIEndpoint); perr == nil && u.Host != "" {
+			host = u.Host
+		} else if cfg.APIEndpoint == "" {
+			host = strings.TrimPrefix(DefaultAPIEndpoint, "https://")
+		}
+		return nil, fmt.Errorf("telegram: %s did not answer getMe like a Bot API server: %w", host, e)
 	}
 	c.bot = api
 	if _, err := c.Request(ctx, tgbotapi.DeleteWebhookConfig{}); err != nil {
@@ -240,6 +250,7 @@ type call struct {
 	called bool
 	method string
 	status int
+	head   []byte // the answer's first bytes
 	wrote  atomic.Bool
 }
 
@@ -260,19 +271,34 @@ func (c *call) Do(req *http.Request) (*http.Response, error) {
 	}
 	c.status = resp.StatusCode
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "application/json" {
+		head, _ := io.ReadAll(io.LimitReader(resp.Body, bodyKept))
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		resp.Body.Close()
 		cancel()
-		return nil, &statusError{code: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}
+		return nil, &statusError{code: resp.StatusCode, contentType: resp.Header.Get("Content-Type"),
+			body: c.redact.String(snippet(head))}
 	}
-	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel, head: &c.head}
 	return resp, nil
 }
 
-// cancelBody releases a request's context when its body is closed.
+// bodyKept is how much of an answer a call keeps, to quote it in an error.
+const bodyKept = 512
+
+// cancelBody releases a request's context when its body is closed, and
+// keeps the first bytes read of it.
 type cancelBody struct {
 	io.ReadCloser
 	cancel context.CancelFunc
+	head   *[]byte
+}
+
+func (b *cancelBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if room := bodyKept - len(*b.head); room > 0 && n > 0 {
+		*b.head = append(*b.head, p[:min(n, room)]...)
+	}
+	return n, err
 }
 
 func (b *cancelBody) Close() error {

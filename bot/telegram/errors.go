@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -121,6 +122,8 @@ type Error struct {
 	Reason string
 	// Err is the underlying error, with the token removed.
 	Err error
+
+	body string // the start of the answer, when it said nothing more
 }
 
 // Error is Telegram's description, or the transport failure, after the
@@ -136,7 +139,16 @@ func (e *Error) Error() string {
 	if e.Description != "" {
 		return fmt.Sprintf("telegram: %s: %s%s", e.Method, e.Description, hint)
 	}
-	return fmt.Sprintf("telegram: %s: %s: %v%s", e.Method, e.Class, e.Err, hint)
+	var what string
+	switch {
+	case e.Err != nil && e.Err.Error() != "":
+		what = e.Err.Error()
+	case e.Code != 0:
+		what = fmt.Sprintf("HTTP %d %s: %s", e.Code, http.StatusText(e.Code), quoteBody(e.body))
+	default:
+		what = "no answer"
+	}
+	return fmt.Sprintf("telegram: %s: %s: %s%s", e.Method, e.Class, what, hint)
 }
 
 // Unwrap returns the underlying error, which holds no token.
@@ -163,14 +175,43 @@ func ClassOf(err error) Class {
 }
 
 // statusError is an HTTP answer that is not the Bot API's JSON: a proxy's
-// error page.
+// error page, or a server that is not a Bot API server.
 type statusError struct {
 	code        int
 	contentType string
+	body        string // the start of the body, as printable text
 }
 
 func (e *statusError) Error() string {
-	return fmt.Sprintf("HTTP %d %s answered with %q, not a Bot API answer", e.code, http.StatusText(e.code), e.contentType)
+	ct := e.contentType
+	if ct == "" {
+		ct = "no content type"
+	}
+	return fmt.Sprintf("HTTP %d %s (%s, not a Bot API answer): %s", e.code, http.StatusText(e.code), ct, quoteBody(e.body))
+}
+
+// snippet is the start of an answer's body as one line of printable text,
+// cut at a sensible length.
+func snippet(b []byte) string {
+	const keep = 200
+	s := strings.ToValidUTF8(string(b), "�")
+	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)), " ")
+	if r := []rune(s); len(r) > keep {
+		s = string(r[:keep]) + "…"
+	}
+	return s
+}
+
+func quoteBody(s string) string {
+	if s == "" {
+		return "empty body"
+	}
+	return strconv.Quote(s)
 }
 
 // classify turns the error of one tgbotapi call into an *Error; st is what
@@ -187,6 +228,9 @@ func classify(method string, err error, st *call) *Error {
 			e.Code = te.Code
 		}
 		e.Description = te.Message
+		if te.Message == "" {
+			e.body = st.redact.String(snippet(st.head))
+		}
 		e.MigrateTo = te.MigrateToChatID
 		e.RetryAfter = time.Duration(te.RetryAfter) * time.Second
 		e.Class, e.Reason = classifyAnswer(e.Code, te.Message, te.ResponseParameters)
@@ -206,6 +250,8 @@ func classify(method string, err error, st *call) *Error {
 	default:
 		// An answer came but could not be read or decoded.
 		e.Class = classifyStatus(st.status)
+		e.Err = fmt.Errorf("HTTP %d %s, unreadable as a Bot API answer (%w): %s", st.status,
+			http.StatusText(st.status), err, quoteBody(st.redact.String(snippet(st.head))))
 	}
 	if e.Class == ClassRetryAfter && e.RetryAfter <= 0 {
 		e.RetryAfter = time.Second
