@@ -40,9 +40,17 @@ type Options struct {
 	MaxAge          time.Duration
 	MaxPerBroadcast int
 	// RateLimit is the broadcast's messages a second (RATE_LIMIT); default
-	// defaultRateLimit. Readers' answers and report edits are not counted:
-	// keep it below Telegram's 30/s to leave them room.
+	// defaultRateLimit. Readers' answers and report edits are not counted,
+	// but every free message counts toward Telegram's 30 a second: keep it
+	// below that to leave them room.
 	RateLimit float64
+	// PaidBroadcast sends broadcast messages with allow_paid_broadcast:
+	// Telegram lets them past its 30 a second (up to 1000, as RateLimit
+	// says) and charges Stars for each.
+	PaidBroadcast bool
+	// Unpaced turns Telegram's bot-wide and per-chat limits off, for
+	// benchmarks against a fake that has none; RateLimit still applies.
+	Unpaced bool
 	// Senders is how many sends a broadcast has in flight at most, and so
 	// what a crash can cost; default DefaultSenders.
 	Senders int
@@ -122,7 +130,7 @@ func (o Options) withDefaults() Options {
 func newOutbox(c *telegram.Client, o Options) *outbox {
 	return &outbox{
 		client:  c,
-		pace:    newPacer(o.RateLimit, o.ChatSpacing, o.GroupPerMinute),
+		pace:    newPacer(o.RateLimit, o.ChatSpacing, o.GroupPerMinute, !o.Unpaced),
 		photos:  newPhotoBook(o.PhotoClient),
 		log:     o.Logger,
 		backoff: o.Backoff,

@@ -26,7 +26,7 @@ import (
 // takes a second or two.
 func fastOptions() (tgfake.Options, Options) {
 	return tgfake.Options{GlobalPerSecond: 1000, GlobalBurst: 50, ChatPerSecond: 50},
-		Options{RateLimit: 400, ChatSpacing: 25 * time.Millisecond}
+		Options{RateLimit: 400, ChatSpacing: 25 * time.Millisecond, Unpaced: true}
 }
 
 // subscribe makes the chats active subscribers, directly in the store.

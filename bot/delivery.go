@@ -43,11 +43,10 @@ type delivery struct {
 }
 
 // A turn orders one chat's sends: a send waits for the chat's previous one
-// to end, then for the spacing after that one's last request.
+// to end; the pacer then spaces them.
 type turn struct {
 	prev *turn
 	done chan struct{}
-	last time.Time // the last HTTP request's start; written before done closes
 }
 
 type job struct {
@@ -138,10 +137,6 @@ func (d *delivery) deliver(j job) {
 		case <-d.ctx.Done():
 			return
 		}
-		t.last = p.last
-		if !t.last.IsZero() && !sleep(d.ctx, time.Until(t.last.Add(d.bc.opt.ChatSpacing))) {
-			return
-		}
 	}
 	e := j.e
 	chat := d.target(e.Chat)
@@ -157,8 +152,7 @@ func (d *delivery) deliver(j job) {
 		return
 	}
 	var started bool
-	l := lane{ctx: d.ctx, send: d.send, global: true, before: func() error {
-		t.last = time.Now()
+	l := lane{ctx: d.ctx, send: d.send, kind: d.bc.kind, before: func() error {
 		if started {
 			return nil
 		}
