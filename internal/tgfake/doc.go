@@ -22,10 +22,13 @@
 // Telegram's answers. Options.RequestLatency and AnswerLatency make every
 // send slow, so that a client stopped mid-request leaves sends in flight.
 //
-// Rate limits are token buckets: 30/s for the bot, 1/s per chat with a
-// burst of 5 (private) or 3 (groups), 20/min per group; 429 answers carry
-// retry_after. Options changes or turns them off (Unlimited, for benchmarks)
-// and Options.Now freezes their clock.
+// Rate limits are sliding windows, as TELEGRAM.md counts them: no more than
+// 30 sends by the bot in any second, 2 into one chat in any second, 20 into
+// one group in any minute; a send over a limit answers 429 with
+// retry_after, the whole seconds until the windows admit it. Edits count as
+// sends. Options changes or turns them off (Unlimited, for benchmarks) and
+// Options.Now freezes their clock; RateLimited counts the 429s and Sends
+// tells when each send into a chat was accepted.
 //
 // ParseHTML, CheckText and CheckCaption are the validators, exported so that
 // rendering tests check their output against the same rules.
@@ -37,7 +40,6 @@
 // escaping bugs.
 //
 // A chat needs no declaring: positive IDs are private chats, IDs at or below
-// -1000000000000 supergroups, other negative IDs groups. Edits count against
-// the bot-wide limit only. The package is internal to this module: the
+// -1000000000000 supergroups, other negative IDs groups. The package is internal to this module: the
 // tests of bot and cmd/bot use it, nothing outside can.
 package tgfake

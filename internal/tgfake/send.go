@@ -30,7 +30,8 @@ type Message struct {
 	DisablePreview bool
 	// ReplyMarkup is the reply_markup as sent (JSON), if any.
 	ReplyMarkup string
-	Time        time.Time
+	// Time is when the server accepted it, by the clock of Options.Now.
+	Time time.Time
 	// Edits counts the editMessageText calls that changed the message.
 	Edits int
 }
@@ -99,21 +100,26 @@ func (s *Server) target(p params) (*chat, *Fault) {
 	return s.chatLocked(id), nil
 }
 
-// limit applies the rate limits; s.mu must be held.
-func (s *Server) limit(c *chat, globalOnly bool) *Fault {
-	if wait := s.admit(c, s.now(), globalOnly); wait > 0 {
+// limit applies the rate limits to a send into c: it returns the time the
+// send was admitted at, or a 429. s.mu must be held.
+func (s *Server) limit(c *chat) (time.Time, *Fault) {
+	now := s.now()
+	if wait := s.admit(c, now, false); wait > 0 {
 		s.rateLimited++
 		f := TooMany(retryAfter(wait))
-		return &f
+		return now, &f
 	}
-	return nil
+	return now, nil
 }
 
-func (s *Server) record(c *chat, m Message) tgbotapi.Message {
+// record keeps m, a message the server accepted into c at now, and returns
+// it as the Bot API answers it.
+func (s *Server) record(c *chat, now time.Time, m Message) tgbotapi.Message {
 	m.ChatID = c.id
 	m.MessageID = c.nextMsgID
-	m.Time = time.Now()
+	m.Time = now
 	c.nextMsgID++
+	c.sends = append(c.sends, Send{ChatID: c.id, MessageID: m.MessageID, Method: m.Method, Time: now})
 	s.messages = append(s.messages, m)
 	s.notify()
 	out := tgbotapi.Message{
@@ -134,6 +140,17 @@ func (s *Server) record(c *chat, m Message) tgbotapi.Message {
 	return out
 }
 
+// Sends returns the sends the server accepted into chatID (messages and
+// edits), oldest first: what the rate limits counted.
+func (s *Server) Sends(chatID int64) []Send {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.chats[chatID]; c != nil {
+		return append([]Send(nil), c.sends...)
+	}
+	return nil
+}
+
 func (s *Server) sendMessage(p params) (any, *Fault) {
 	text, mode := p.get("text"), p.get("parse_mode")
 	if err := CheckText(text, mode); err != nil {
@@ -146,10 +163,11 @@ func (s *Server) sendMessage(p params) (any, *Fault) {
 	if f != nil {
 		return nil, f
 	}
-	if f := s.limit(c, false); f != nil {
+	now, f := s.limit(c)
+	if f != nil {
 		return nil, f
 	}
-	return s.record(c, Message{Method: "sendMessage", Text: text, Visible: visible, ParseMode: mode,
+	return s.record(c, now, Message{Method: "sendMessage", Text: text, Visible: visible, ParseMode: mode,
 		DisablePreview: p.get("disable_web_page_preview") == "true", ReplyMarkup: p.get("reply_markup")}), nil
 }
 
@@ -202,10 +220,11 @@ func (s *Server) sendPhoto(p params) (any, *Fault) {
 		}
 		sent, fileID = photo, strings.TrimSuffix(photo, "-s")
 	}
-	if f := s.limit(c, false); f != nil {
+	now, f := s.limit(c)
+	if f != nil {
 		return nil, f
 	}
-	return s.record(c, Message{Method: "sendPhoto", Text: caption, Visible: visible, ParseMode: mode,
+	return s.record(c, now, Message{Method: "sendPhoto", Text: caption, Visible: visible, ParseMode: mode,
 		Photo: sent, FileID: fileID, ReplyMarkup: p.get("reply_markup")}), nil
 }
 
@@ -242,9 +261,11 @@ func (s *Server) editMessageText(p params) (any, *Fault) {
 		if m.Text == text && m.ParseMode == mode && m.ReplyMarkup == p.get("reply_markup") {
 			return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
 		}
-		if f := s.limit(c, true); f != nil {
+		now, f := s.limit(c)
+		if f != nil {
 			return nil, f
 		}
+		c.sends = append(c.sends, Send{ChatID: c.id, MessageID: m.MessageID, Method: "editMessageText", Time: now})
 		m.Text, m.Visible, m.ParseMode, m.ReplyMarkup = text, visible, mode, p.get("reply_markup")
 		m.Edits++
 		s.notify()

@@ -29,19 +29,29 @@ type Options struct {
 	Username string
 	// Unlimited turns every rate limit off, for benchmarks.
 	Unlimited bool
-	// GlobalPerSecond and GlobalBurst bound the sends of the whole bot:
-	// default 30 per second, a burst of 30. Negative turns the limit off.
-	GlobalPerSecond float64
-	GlobalBurst     int
-	// ChatPerSecond bounds the sends into one chat: default 1 per second.
-	// Negative turns the limit off.
-	ChatPerSecond float64
-	// ChatBurst is how many messages a private chat may get at once:
-	// default 5, so that answering /latest 5 works as it does on Telegram.
-	// GroupBurst is the same for a group: default 3.
-	ChatBurst, GroupBurst int
-	// GroupPerMinute bounds the sends into one group or supergroup (with a
-	// burst of as many): default 20. Negative turns the limit off.
+	// GlobalPerSecond is how many messages the whole bot may send in any
+	// one second: default DefaultGlobalPerSecond (30). Every send counts
+	// (sendMessage, sendPhoto, editMessageText, editMessageReplyMarkup);
+	// answerCallbackQuery and the getters do not. Negative turns the limit
+	// off.
+	GlobalPerSecond int
+	// GlobalBurst is ignored: Telegram's limits are windows, which have no
+	// burst on top of their rate.
+	//
+	// Deprecated: set GlobalPerSecond alone.
+	GlobalBurst int
+	// PaidPerSecond is how many messages sent with allow_paid_broadcast
+	// the whole bot may send in any one second, counted apart from
+	// GlobalPerSecond: default DefaultPaidPerSecond (1000). Negative turns
+	// the limit off.
+	PaidPerSecond int
+	// ChatPerSecond is how many messages one chat (private, group or
+	// channel) may get in any one second: default DefaultChatPerSecond
+	// (2). Negative turns the limit off.
+	ChatPerSecond int
+	// GroupPerMinute is how many messages one group, supergroup or
+	// channel may get in any one minute: default DefaultGroupPerMinute
+	// (20). Negative turns the limit off.
 	GroupPerMinute int
 	// Now is the clock of the rate limits; default time.Now. Tests that
 	// check a limit freeze it.

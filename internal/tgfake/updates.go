@@ -29,8 +29,9 @@ type chat struct {
 	title     string
 	members   map[int64]string // user ID → status
 	nextMsgID int
-	perChat   *bucket
-	perGroup  *window
+	perSecond *window // ChatPerSecond
+	perMinute *window // GroupPerMinute, for groups
+	sends     []Send
 }
 
 func (c *chat) isGroup() bool { return c.typ == Group || c.typ == Supergroup }
