@@ -26,7 +26,8 @@
 // 30 sends by the bot in any second, 2 into one chat in any second, 20 into
 // one group in any minute; a send over a limit answers 429 with
 // retry_after, the whole seconds until the windows admit it. Edits count as
-// sends. Options changes or turns them off (Unlimited, for benchmarks) and
+// sends. A send with allow_paid_broadcast counts against a bot-wide window
+// of 1000 a second instead of 30 (Message.Paid records it). Options changes or turns them off (Unlimited, for benchmarks) and
 // Options.Now freezes their clock; RateLimited counts the 429s and Sends
 // tells when each send into a chat was accepted.
 //

@@ -210,3 +210,68 @@ func TestSendsRecordTimes(t *testing.T) {
 		t.Errorf("got sends %v into a chat never sent to, want none", got)
 	}
 }
+
+// paidSend sends a message with allow_paid_broadcast through MakeRequest,
+// as a bot must with tgbotapi v5.5.1.
+func paidSend(api *tgbotapi.BotAPI, chat int64, paid bool) error {
+	_, err := api.MakeRequest("sendMessage", tgbotapi.Params{
+		"chat_id": strconv.FormatInt(chat, 10), "text": "x", "allow_paid_broadcast": strconv.FormatBool(paid)})
+	return err
+}
+
+// TestPaidBroadcast checks that paid sends count against a window of their
+// own, 1000 a second by default, and still against their chat's.
+func TestPaidBroadcast(t *testing.T) {
+	tests := []struct {
+		name  string
+		opts  Options
+		sends []bool // paid or not, each to a new chat, all at once
+		want  []bool // accepted
+	}{
+		{"paid beside the free 30", Options{},
+			append(slices.Repeat([]bool{false}, 31), slices.Repeat([]bool{true}, 200)...),
+			append(append(slices.Repeat([]bool{true}, 30), false), slices.Repeat([]bool{true}, 200)...)},
+		{"paid limit configurable", Options{PaidPerSecond: 3},
+			[]bool{true, true, true, true, false},
+			[]bool{true, true, true, false, true}},
+		{"paid limit off", Options{PaidPerSecond: -1},
+			slices.Repeat([]bool{true}, 1500), slices.Repeat([]bool{true}, 1500)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := &frozen{now: epoch}
+			tt.opts.Now = clock.Now
+			s := New(t, tt.opts)
+			api := newBot(t, s, 5*time.Second)
+			var got []bool
+			for i, paid := range tt.sends {
+				err := paidSend(api, int64(i+1), paid)
+				if err != nil && apiError(t, err).Code != 429 {
+					t.Fatalf("send %d: got %v, want ok or 429", i, err)
+				}
+				got = append(got, err == nil)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got accepted %v, want %v", got, tt.want)
+			}
+			for _, m := range s.Messages() {
+				if want := tt.sends[m.ChatID-1]; m.Paid != want || s.Sends(m.ChatID)[0].Paid != want {
+					t.Errorf("chat %d: got paid %v (send %v), want %v", m.ChatID, m.Paid, s.Sends(m.ChatID)[0].Paid, want)
+				}
+			}
+		})
+	}
+
+	t.Run("a chat's window still counts", func(t *testing.T) {
+		clock := &frozen{now: epoch}
+		s := New(t, Options{Now: clock.Now})
+		api := newBot(t, s, 5*time.Second)
+		var got []bool
+		for range 3 {
+			got = append(got, paidSend(api, 42, true) == nil)
+		}
+		if want := []bool{true, true, false}; !slices.Equal(got, want) {
+			t.Errorf("got accepted %v, want %v", got, want)
+		}
+	})
+}

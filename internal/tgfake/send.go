@@ -28,6 +28,11 @@ type Message struct {
 	FileID string
 	// DisablePreview is disable_web_page_preview.
 	DisablePreview bool
+	// Paid says whether it was sent with allow_paid_broadcast (Bot API
+	// 7.11; tgbotapi v5.5.1 sends it only through MakeRequest): Telegram
+	// charges Stars for it, and counts it against PaidPerSecond instead of
+	// GlobalPerSecond.
+	Paid bool
 	// ReplyMarkup is the reply_markup as sent (JSON), if any.
 	ReplyMarkup string
 	// Time is when the server accepted it, by the clock of Options.Now.
@@ -100,11 +105,11 @@ func (s *Server) target(p params) (*chat, *Fault) {
 	return s.chatLocked(id), nil
 }
 
-// limit applies the rate limits to a send into c: it returns the time the
-// send was admitted at, or a 429. s.mu must be held.
-func (s *Server) limit(c *chat) (time.Time, *Fault) {
+// limit applies the rate limits to a send into c, paid or not: it returns
+// the time the send was admitted at, or a 429. s.mu must be held.
+func (s *Server) limit(c *chat, paid bool) (time.Time, *Fault) {
 	now := s.now()
-	if wait := s.admit(c, now, false); wait > 0 {
+	if wait := s.admit(c, now, paid); wait > 0 {
 		s.rateLimited++
 		f := TooMany(retryAfter(wait))
 		return now, &f
@@ -119,7 +124,7 @@ func (s *Server) record(c *chat, now time.Time, m Message) tgbotapi.Message {
 	m.MessageID = c.nextMsgID
 	m.Time = now
 	c.nextMsgID++
-	c.sends = append(c.sends, Send{ChatID: c.id, MessageID: m.MessageID, Method: m.Method, Time: now})
+	c.sends = append(c.sends, Send{ChatID: c.id, MessageID: m.MessageID, Method: m.Method, Time: now, Paid: m.Paid})
 	s.messages = append(s.messages, m)
 	s.notify()
 	out := tgbotapi.Message{
@@ -163,12 +168,13 @@ func (s *Server) sendMessage(p params) (any, *Fault) {
 	if f != nil {
 		return nil, f
 	}
-	now, f := s.limit(c)
+	paid := p.paid()
+	now, f := s.limit(c, paid)
 	if f != nil {
 		return nil, f
 	}
 	return s.record(c, now, Message{Method: "sendMessage", Text: text, Visible: visible, ParseMode: mode,
-		DisablePreview: p.get("disable_web_page_preview") == "true", ReplyMarkup: p.get("reply_markup")}), nil
+		DisablePreview: p.get("disable_web_page_preview") == "true", ReplyMarkup: p.get("reply_markup"), Paid: paid}), nil
 }
 
 // maxUpload is the largest photo Telegram takes as an upload.
@@ -220,12 +226,13 @@ func (s *Server) sendPhoto(p params) (any, *Fault) {
 		}
 		sent, fileID = photo, strings.TrimSuffix(photo, "-s")
 	}
-	now, f := s.limit(c)
+	paid := p.paid()
+	now, f := s.limit(c, paid)
 	if f != nil {
 		return nil, f
 	}
 	return s.record(c, now, Message{Method: "sendPhoto", Text: caption, Visible: visible, ParseMode: mode,
-		Photo: sent, FileID: fileID, ReplyMarkup: p.get("reply_markup")}), nil
+		Photo: sent, FileID: fileID, ReplyMarkup: p.get("reply_markup"), Paid: paid}), nil
 }
 
 // newFileLocked makes a file_id (and its thumbnail's) known; s.mu must be
@@ -261,7 +268,7 @@ func (s *Server) editMessageText(p params) (any, *Fault) {
 		if m.Text == text && m.ParseMode == mode && m.ReplyMarkup == p.get("reply_markup") {
 			return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
 		}
-		now, f := s.limit(c)
+		now, f := s.limit(c, false)
 		if f != nil {
 			return nil, f
 		}

@@ -341,6 +341,9 @@ type params struct {
 
 func (p params) get(k string) string { return p.values[k] }
 
+// paid reports whether a send asks for allow_paid_broadcast.
+func (p params) paid() bool { return p.get("allow_paid_broadcast") == "true" }
+
 func readParams(r *http.Request) (params, error) {
 	p := params{values: map[string]string{}, files: map[string]*multipart.FileHeader{}}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
