@@ -12,9 +12,16 @@
 // setMyCommands and getChatMember.
 //
 // Readers are simulated with PostPrivate, PostGroup and PostAnonymousAdmin,
-// which queue updates; SetMember makes a user an administrator. What the bot
-// sent is in Messages and MessagesTo; Wait blocks until a condition on them
-// holds.
+// which queue updates; SetMember makes a user an administrator;
+// FollowStartLink opens a deep link (https://t.me/<bot>?start=<payload>) as
+// Telegram does, queueing "/start <payload>". What the bot sent is in
+// Messages and MessagesTo, with each message's inline keyboard as Buttons;
+// Wait blocks until a condition on them holds.
+//
+// A reply_markup is validated as Telegram validates it: an inline keyboard
+// is an array of arrays of at most 100 buttons in all, each with a text of
+// 1–64 bytes and one of url (http, https or tg://) and callback_data (1–64
+// bytes), or another action.
 //
 // Failures are injected with Inject (by method, chat and count), InjectFunc
 // (decided per call), Block, Migrate and SetUnfetchable; the constructors

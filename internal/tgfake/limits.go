@@ -115,7 +115,7 @@ func (s *Server) admit(c *chat, now time.Time, paid bool) time.Duration {
 	if c.perSecond == nil {
 		c.perSecond = newWindow(s.limits.chatPerSecond, time.Second)
 	}
-	if c.perMinute == nil && c.isGroup() {
+	if c.perMinute == nil && c.groupLimited() {
 		c.perMinute = newWindow(s.limits.groupPerMinute, time.Minute)
 	}
 	bot := s.limits.global
@@ -123,7 +123,7 @@ func (s *Server) admit(c *chat, now time.Time, paid bool) time.Duration {
 		bot = s.limits.paid
 	}
 	windows := []*window{bot, c.perSecond}
-	if c.isGroup() {
+	if c.groupLimited() {
 		windows = append(windows, c.perMinute)
 	}
 	var wait time.Duration

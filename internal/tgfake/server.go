@@ -91,6 +91,7 @@ type Server struct {
 	pollGen      int
 	webhook      string
 	messages     []Message
+	msgIndex     map[msgKey]int    // index in messages
 	files        map[string]bool   // known file_ids
 	urlFiles     map[string]string // photo URL → file_id
 	unfetchable  map[string]bool
@@ -125,6 +126,7 @@ func New(tb testing.TB, o Options) *Server {
 		changed:      make(chan struct{}),
 		limits:       newLimits(o),
 		chats:        map[int64]*chat{},
+		msgIndex:     map[msgKey]int{},
 		nextUpdateID: 1000,
 		files:        map[string]bool{},
 		urlFiles:     map[string]string{},
@@ -394,12 +396,18 @@ func readParams(r *http.Request) (params, error) {
 }
 
 func (s *Server) me() tgbotapi.User {
-	return tgbotapi.User{ID: botID, IsBot: true, FirstName: "Newsbot", UserName: s.username,
-		CanJoinGroups: true}
+	u := s.botUser()
+	u.CanJoinGroups = true
+	return *u
 }
 
-// botID is the fake bot's user ID.
-const botID = 123456
+// botUser is the bot as the sender of its messages.
+func (s *Server) botUser() *tgbotapi.User {
+	return &tgbotapi.User{ID: BotID, IsBot: true, FirstName: "Newsbot", UserName: s.username}
+}
+
+// BotID is the fake bot's user ID, as getMe answers it.
+const BotID = 123456
 
 // Calls is how many requests the server got for a method ("sendMessage").
 func (s *Server) Calls(method string) int {

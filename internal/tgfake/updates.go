@@ -16,6 +16,7 @@ const (
 	Private    = "private"
 	Group      = "group"
 	Supergroup = "supergroup"
+	Channel    = "channel"
 )
 
 // GroupAnonymousBotID is the user Telegram shows as the sender of an
@@ -34,7 +35,9 @@ type chat struct {
 	sends     []Send
 }
 
-func (c *chat) isGroup() bool { return c.typ == Group || c.typ == Supergroup }
+// groupLimited reports whether c takes the group limit (GroupPerMinute):
+// groups, supergroups and channels do.
+func (c *chat) groupLimited() bool { return c.typ != Private }
 
 func (c *chat) api() *tgbotapi.Chat {
 	return &tgbotapi.Chat{ID: c.id, Type: c.typ, Title: c.title}
