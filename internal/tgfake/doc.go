@@ -9,7 +9,8 @@
 // Server.Endpoint with tgbotapi directly). It answers getMe, deleteWebhook,
 // getUpdates (long polling, offsets, 409 for a second poller or a webhook),
 // sendMessage, sendPhoto (URL, file_id, upload), editMessageText,
-// setMyCommands and getChatMember.
+// editMessageReplyMarkup, answerCallbackQuery, setMyCommands and
+// getChatMember.
 //
 // Readers are simulated with PostPrivate, PostGroup and PostAnonymousAdmin,
 // which queue updates; SetMember makes a user an administrator;
@@ -17,6 +18,11 @@
 // Telegram does, queueing "/start <payload>". What the bot sent is in
 // Messages and MessagesTo, with each message's inline keyboard as Buttons;
 // Wait blocks until a condition on them holds.
+//
+// Press and PostCallback queue a callback_query on a message the bot sent;
+// answerCallbackQuery answers each once (a second answer, or an unknown ID,
+// is "query is too old…"), and Unanswered lists the queries never
+// answered. An edit that changes nothing is "message is not modified".
 //
 // A reply_markup is validated as Telegram validates it: an inline keyboard
 // is an array of arrays of at most 100 buttons in all, each with a text of

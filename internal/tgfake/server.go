@@ -57,11 +57,12 @@ type Options struct {
 	// check a limit freeze it.
 	Now func() time.Time
 	// RequestLatency and AnswerLatency slow every send (sendMessage,
-	// sendPhoto, editMessageText), as a long way to Telegram does: the
-	// server waits RequestLatency before it acts on a request (a client
-	// that hangs up meanwhile cancels it: nothing is delivered), and
-	// AnswerLatency after, before it answers (a client that hangs up
-	// meanwhile cannot know that its message was delivered). Default 0.
+	// sendPhoto, editMessageText, editMessageReplyMarkup), as a long way
+	// to Telegram does: the server waits RequestLatency before it acts on
+	// a request (a client that hangs up meanwhile cancels it: nothing is
+	// delivered), and AnswerLatency after, before it answers (a client
+	// that hangs up meanwhile cannot know that its message was
+	// delivered). Default 0.
 	RequestLatency, AnswerLatency time.Duration
 }
 
@@ -81,28 +82,30 @@ type Server struct {
 	done     chan struct{}
 	stop     sync.Once
 
-	mu           sync.Mutex
-	changed      chan struct{} // closed and replaced whenever state changes
-	limits       limits
-	chats        map[int64]*chat
-	updates      []tgbotapi.Update // not yet confirmed
-	nextUpdateID int
-	offset       int // highest getUpdates offset received
-	pollGen      int
-	webhook      string
-	messages     []Message
-	msgIndex     map[msgKey]int    // index in messages
-	files        map[string]bool   // known file_ids
-	urlFiles     map[string]string // photo URL → file_id
-	unfetchable  map[string]bool
-	urlRequests  map[string]int
-	nextFile     int
-	rules        []*rule
-	hook         func(Call) *Fault
-	calls        map[string]int
-	rateLimited  int
-	tooMany      int
-	commands     map[string][]tgbotapi.BotCommand
+	mu            sync.Mutex
+	changed       chan struct{} // closed and replaced whenever state changes
+	limits        limits
+	chats         map[int64]*chat
+	updates       []tgbotapi.Update // not yet confirmed
+	nextUpdateID  int
+	offset        int // highest getUpdates offset received
+	pollGen       int
+	webhook       string
+	messages      []Message
+	msgIndex      map[msgKey]int // index in messages
+	callbacks     []*callback
+	callbackIndex map[string]int    // index in callbacks
+	files         map[string]bool   // known file_ids
+	urlFiles      map[string]string // photo URL → file_id
+	unfetchable   map[string]bool
+	urlRequests   map[string]int
+	nextFile      int
+	rules         []*rule
+	hook          func(Call) *Fault
+	calls         map[string]int
+	rateLimited   int
+	tooMany       int
+	commands      map[string][]tgbotapi.BotCommand
 }
 
 // New starts a Server; it is closed when the test ends.
@@ -118,22 +121,23 @@ func New(tb testing.TB, o Options) *Server {
 		o.Now = time.Now
 	}
 	s := &Server{
-		now:          o.Now,
-		latency:      [2]time.Duration{o.RequestLatency, o.AnswerLatency},
-		Token:        o.Token,
-		username:     o.Username,
-		done:         make(chan struct{}),
-		changed:      make(chan struct{}),
-		limits:       newLimits(o),
-		chats:        map[int64]*chat{},
-		msgIndex:     map[msgKey]int{},
-		nextUpdateID: 1000,
-		files:        map[string]bool{},
-		urlFiles:     map[string]string{},
-		unfetchable:  map[string]bool{},
-		urlRequests:  map[string]int{},
-		calls:        map[string]int{},
-		commands:     map[string][]tgbotapi.BotCommand{},
+		now:           o.Now,
+		latency:       [2]time.Duration{o.RequestLatency, o.AnswerLatency},
+		Token:         o.Token,
+		username:      o.Username,
+		done:          make(chan struct{}),
+		changed:       make(chan struct{}),
+		limits:        newLimits(o),
+		chats:         map[int64]*chat{},
+		msgIndex:      map[msgKey]int{},
+		callbackIndex: map[string]int{},
+		nextUpdateID:  1000,
+		files:         map[string]bool{},
+		urlFiles:      map[string]string{},
+		unfetchable:   map[string]bool{},
+		urlRequests:   map[string]int{},
+		calls:         map[string]int{},
+		commands:      map[string][]tgbotapi.BotCommand{},
 	}
 	s.srv = httptest.NewServer(s)
 	s.URL = s.srv.URL
@@ -230,6 +234,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		result, ferr = s.sendPhoto(p)
 	case "editMessageText":
 		result, ferr = s.editMessageText(p)
+	case "editMessageReplyMarkup":
+		result, ferr = s.editMessageReplyMarkup(p)
+	case "answerCallbackQuery":
+		result, ferr = s.answerCallbackQuery(p)
 	case "setMyCommands":
 		result, ferr = s.setMyCommands(p)
 	case "getChatMember":
@@ -254,7 +262,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // isSend reports whether method sends or edits a message: the calls
 // Options.RequestLatency and AnswerLatency slow.
 func isSend(method string) bool {
-	return method == "sendMessage" || method == "sendPhoto" || method == "editMessageText"
+	switch method {
+	case "sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup":
+		return true
+	}
+	return false
 }
 
 // pause waits d, and reports whether it did: false when the client hung up
