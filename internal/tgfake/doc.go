@@ -9,8 +9,9 @@
 // Server.Endpoint with tgbotapi directly). It answers getMe, deleteWebhook,
 // getUpdates (long polling, offsets, 409 for a second poller or a webhook),
 // sendMessage, sendPhoto (URL, file_id, upload), editMessageText,
-// editMessageReplyMarkup, answerCallbackQuery, setMyCommands and
-// getChatMember.
+// editMessageReplyMarkup, answerCallbackQuery, setMyCommands, getChat,
+// getChatMember and getChatMemberCount. A chat_id is a numeric ID or an
+// "@username".
 //
 // Readers are simulated with PostPrivate, PostGroup and PostAnonymousAdmin,
 // which queue updates; SetMember makes a user an administrator;
@@ -18,6 +19,15 @@
 // Telegram does, queueing "/start <payload>". What the bot sent is in
 // Messages and MessagesTo, with each message's inline keyboard as Buttons;
 // Wait blocks until a condition on them holds.
+//
+// Channels are declared with AddChannel (an ID -100…, a username, a
+// member count, the bot's status and can_post_messages). A send into a
+// channel needs the bot to be an administrator that may post: otherwise it
+// answers 403 "bot is not a member of the channel chat" or 400 "need
+// administrator rights in the channel chat"; after KickBot, 403 "bot was
+// kicked from the channel chat". Channels take the group limit.
+// PostChannel queues a channel_post. SetBotStatus and KickBot work on
+// groups too.
 //
 // Press and PostCallback queue a callback_query on a message the bot sent;
 // answerCallbackQuery answers each once (a second answer, or an unknown ID,

@@ -137,19 +137,6 @@ func commandsKey(scope string, chatID int64, lang string) string {
 	return scope + "/" + strconv.FormatInt(chatID, 10) + "/" + lang
 }
 
-// target resolves a send's chat_id; s.mu must be held.
-func (s *Server) target(p params) (*chat, *Fault) {
-	raw := p.get("chat_id")
-	if raw == "" {
-		return nil, badRequest("chat_id is empty")
-	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id == 0 {
-		return nil, badRequest("chat not found")
-	}
-	return s.chatLocked(id), nil
-}
-
 // limit applies the rate limits to a send into c, paid or not: it returns
 // the time the send was admitted at, or a 429. s.mu must be held.
 func (s *Server) limit(c *chat, paid bool) (time.Time, *Fault) {

@@ -86,6 +86,8 @@ type Server struct {
 	changed       chan struct{} // closed and replaced whenever state changes
 	limits        limits
 	chats         map[int64]*chat
+	usernames     map[string]*chat // lower-case username → chat
+	users         map[int64]tgbotapi.User
 	updates       []tgbotapi.Update // not yet confirmed
 	nextUpdateID  int
 	offset        int // highest getUpdates offset received
@@ -129,6 +131,8 @@ func New(tb testing.TB, o Options) *Server {
 		changed:       make(chan struct{}),
 		limits:        newLimits(o),
 		chats:         map[int64]*chat{},
+		usernames:     map[string]*chat{},
+		users:         map[int64]tgbotapi.User{},
 		msgIndex:      map[msgKey]int{},
 		callbackIndex: map[string]int{},
 		nextUpdateID:  1000,
@@ -240,8 +244,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		result, ferr = s.answerCallbackQuery(p)
 	case "setMyCommands":
 		result, ferr = s.setMyCommands(p)
+	case "getChat":
+		result, ferr = s.getChat(p)
 	case "getChatMember":
 		result, ferr = s.getChatMember(p)
+	case "getChatMemberCount", "getChatMembersCount": // tgbotapi v5.5.1 uses the old name
+		result, ferr = s.getChatMemberCount(p)
 	default:
 		ferr = &Fault{Code: http.StatusNotFound, Description: "Not Found"}
 	}

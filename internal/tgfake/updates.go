@@ -11,77 +11,6 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// Chat types.
-const (
-	Private    = "private"
-	Group      = "group"
-	Supergroup = "supergroup"
-	Channel    = "channel"
-)
-
-// GroupAnonymousBotID is the user Telegram shows as the sender of an
-// anonymous group administrator's messages.
-const GroupAnonymousBotID = 1087968824
-
-// chat is a chat the server knows.
-type chat struct {
-	id        int64
-	typ       string
-	title     string
-	members   map[int64]string // user ID → status
-	nextMsgID int
-	perSecond *window // ChatPerSecond
-	perMinute *window // GroupPerMinute, for groups
-	sends     []Send
-}
-
-// groupLimited reports whether c takes the group limit (GroupPerMinute):
-// groups, supergroups and channels do.
-func (c *chat) groupLimited() bool { return c.typ != Private }
-
-func (c *chat) api() *tgbotapi.Chat {
-	return &tgbotapi.Chat{ID: c.id, Type: c.typ, Title: c.title}
-}
-
-// chatLocked returns the chat id, creating it when needed with the type its
-// ID implies: positive IDs are private chats, -100… supergroups, other
-// negative IDs groups. s.mu must be held.
-func (s *Server) chatLocked(id int64) *chat {
-	c := s.chats[id]
-	if c == nil {
-		typ := Private
-		switch {
-		case id <= -1000000000000:
-			typ = Supergroup
-		case id < 0:
-			typ = Group
-		}
-		c = &chat{id: id, typ: typ, members: map[int64]string{}, nextMsgID: 1}
-		if typ != Private {
-			c.title = "Group " + strconv.FormatInt(id, 10)
-		}
-		s.chats[id] = c
-	}
-	return c
-}
-
-// AddChat declares a chat with a type (Private, Group or Supergroup) and a
-// title. Chats need no declaration: an ID's sign implies a type.
-func (s *Server) AddChat(id int64, typ, title string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.chatLocked(id)
-	c.typ, c.title = typ, title
-}
-
-// SetMember sets a user's status in a chat, as getChatMember answers it:
-// "creator", "administrator", "member", "left"… Users default to "member".
-func (s *Server) SetMember(chatID, userID int64, status string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.chatLocked(chatID).members[userID] = status
-}
-
 // SetWebhook sets a webhook, as a leftover from another deployment would:
 // getUpdates answers 409 until deleteWebhook.
 func (s *Server) SetWebhook(url string) {
@@ -154,31 +83,35 @@ func (s *Server) post(chatID int64, from *tgbotapi.User, senderChat *int64, text
 	defer s.mu.Unlock()
 	c := s.chatLocked(chatID)
 	if c.typ == Private && c.title == "" {
-		c.title = from.FirstName
+		c.title, c.username = from.FirstName, from.UserName
 	}
+	s.users[from.ID] = *from
 	m := &tgbotapi.Message{
 		MessageID: c.nextMsgID,
 		From:      from,
-		Date:      int(time.Now().Unix()),
+		Date:      int(s.now().Unix()),
 		Chat:      c.api(),
 		Text:      text,
+		Entities:  commandEntities(text),
 	}
 	c.nextMsgID++
-	if c.typ == Private {
-		m.Chat.FirstName, m.Chat.UserName = from.FirstName, from.UserName
-	}
 	if senderChat != nil {
 		m.SenderChat = c.api()
 	}
-	if strings.HasPrefix(text, "/") {
-		end := strings.IndexAny(text, " \n\t")
-		if end < 0 {
-			end = len(text)
-		}
-		m.Entities = []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0,
-			Length: len(utf16.Encode([]rune(text[:end])))}}
-	}
 	return s.addUpdateLocked(tgbotapi.Update{Message: m})
+}
+
+// commandEntities are the entities of text: a bot_command for a leading
+// "/command".
+func commandEntities(text string) []tgbotapi.MessageEntity {
+	if !strings.HasPrefix(text, "/") {
+		return nil
+	}
+	end := strings.IndexAny(text, " \n\t")
+	if end < 0 {
+		end = len(text)
+	}
+	return []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: len(utf16.Encode([]rune(text[:end])))}}
 }
 
 func (s *Server) deleteWebhook(p params) (any, *Fault) {
@@ -251,27 +184,4 @@ func (s *Server) getUpdates(ctx context.Context, p params) (any, *Fault) {
 		}
 		s.mu.Lock()
 	}
-}
-
-func (s *Server) getChatMember(p params) (any, *Fault) {
-	chatID, err := strconv.ParseInt(p.get("chat_id"), 10, 64)
-	if err != nil {
-		return nil, badRequest("chat not found")
-	}
-	userID, err := strconv.ParseInt(p.get("user_id"), 10, 64)
-	if err != nil || userID == 0 {
-		return nil, badRequest("user not found")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.chatLocked(chatID)
-	status := c.members[userID]
-	if status == "" {
-		status = "member"
-	}
-	user := &tgbotapi.User{ID: userID, FirstName: "User " + strconv.FormatInt(userID, 10)}
-	if userID == GroupAnonymousBotID {
-		user.FirstName, user.UserName, user.IsBot = "Group", "GroupAnonymousBot", true
-	}
-	return tgbotapi.ChatMember{User: user, Status: status}, nil
 }
