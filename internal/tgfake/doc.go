@@ -39,8 +39,15 @@
 // 1–64 bytes and one of url (http, https or tg://) and callback_data (1–64
 // bytes), or another action.
 //
+// UpgradeGroup upgrades a group to a supergroup as Telegram does: members
+// and administrators move over, every request naming the old ID answers
+// 400 "group chat was upgraded to a supergroup chat" with
+// migrate_to_chat_id, and the two service messages (migrate_to_chat_id in
+// the old chat, migrate_from_chat_id in the new) are queued.
+//
 // Failures are injected with Inject (by method, chat and count), InjectFunc
-// (decided per call), Block, Migrate and SetUnfetchable; the constructors
+// (decided per call), Block, Migrate (the 400 answers of a migration,
+// without the rest) and SetUnfetchable; the constructors
 // Blocked, Kicked, ChatNotFound, TooMany, BadGateway, Timeout… build
 // Telegram's answers. Options.RequestLatency and AnswerLatency make every
 // send slow, so that a client stopped mid-request leaves sends in flight.
