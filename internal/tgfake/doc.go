@@ -61,6 +61,11 @@
 // Options.Now freezes their clock; RateLimited counts the 429s and Sends
 // tells when each send into a chat was accepted.
 //
+// Options.NotImplemented and IgnorePollTimeout make the server behave like a
+// third-party Bot API emulator rather than Telegram: the methods named
+// answer a bare HTTP 500 that is not JSON, and getUpdates answers at once
+// whatever its timeout. Calls and EmptyPolls show a client spinning.
+//
 // ParseHTML, CheckText and CheckCaption are the validators, exported so that
 // rendering tests check their output against the same rules.
 //

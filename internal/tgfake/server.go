@@ -64,6 +64,15 @@ type Options struct {
 	// that hangs up meanwhile cannot know that its message was
 	// delivered). Default 0.
 	RequestLatency, AnswerLatency time.Duration
+
+	// NotImplemented lists methods ("sendPhoto", "setMyCommands") that the
+	// server answers as a third-party Bot API emulator lacking them does:
+	// a bare HTTP 500 whose body is not JSON. Telegram never answers so.
+	NotImplemented []string
+	// IgnorePollTimeout makes getUpdates ignore its timeout and answer at
+	// once, with no updates when none are queued, as some emulators do: a
+	// client that polls again at once spins (see Calls and EmptyPolls).
+	IgnorePollTimeout bool
 }
 
 // A Server is a fake Telegram Bot API. Its methods are safe for concurrent
@@ -81,6 +90,8 @@ type Server struct {
 	srv      *httptest.Server
 	done     chan struct{}
 	stop     sync.Once
+	missing  map[string]bool // Options.NotImplemented
+	noWait   bool            // Options.IgnorePollTimeout
 
 	mu            sync.Mutex
 	changed       chan struct{} // closed and replaced whenever state changes
@@ -107,6 +118,7 @@ type Server struct {
 	calls         map[string]int
 	rateLimited   int
 	tooMany       int
+	emptyPolls    int
 	commands      map[string][]tgbotapi.BotCommand
 }
 
@@ -143,6 +155,11 @@ func New(tb testing.TB, o Options) *Server {
 		calls:         map[string]int{},
 		commands:      map[string][]tgbotapi.BotCommand{},
 	}
+	s.missing = map[string]bool{}
+	for _, m := range o.NotImplemented {
+		s.missing[m] = true
+	}
+	s.noWait = o.IgnorePollTimeout
 	s.srv = httptest.NewServer(s)
 	s.URL = s.srv.URL
 	tb.Cleanup(s.Close)
@@ -210,6 +227,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	s.calls[method]++
+	if s.missing[method] {
+		s.mu.Unlock()
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
 	f := s.faultFor(Call{Method: method, ChatID: chatID, N: s.calls[method]})
 	s.mu.Unlock()
 	if f != nil && !(f.Hang && f.Deliver) {
@@ -434,6 +456,15 @@ func (s *Server) Calls(method string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[method]
+}
+
+// EmptyPolls is how many getUpdates calls the server answered with no
+// updates: with IgnorePollTimeout, a client polling in a loop without a
+// pause drives it up.
+func (s *Server) EmptyPolls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.emptyPolls
 }
 
 // RateLimited is how many 429s the server answered because a rate limit was

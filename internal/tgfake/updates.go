@@ -135,6 +135,9 @@ func (s *Server) getUpdates(ctx context.Context, p params) (any, *Fault) {
 		limit = 100
 	}
 	timeout, _ := strconv.Atoi(p.get("timeout"))
+	if s.noWait {
+		timeout = 0
+	}
 	deadline := time.NewTimer(time.Duration(max(timeout, 0)) * time.Second)
 	defer deadline.Stop()
 
@@ -168,6 +171,9 @@ func (s *Server) getUpdates(ctx context.Context, p params) (any, *Fault) {
 		if len(s.updates) > 0 || timeout <= 0 {
 			n := min(limit, len(s.updates))
 			out := append([]tgbotapi.Update{}, s.updates[:n]...)
+			if n == 0 {
+				s.emptyPolls++
+			}
 			s.mu.Unlock()
 			return out, nil
 		}
