@@ -9,8 +9,9 @@
 // Server.Endpoint with tgbotapi directly). It answers getMe, deleteWebhook,
 // getUpdates (long polling, offsets, 409 for a second poller or a webhook),
 // sendMessage, sendPhoto (URL, file_id, upload), editMessageText,
-// editMessageReplyMarkup, answerCallbackQuery, setMyCommands, getChat,
-// getChatMember and getChatMemberCount. A chat_id is a numeric ID or an
+// editMessageReplyMarkup, answerCallbackQuery, setMyCommands,
+// getMyCommands, deleteMyCommands, getChat, getChatMember and
+// getChatMemberCount. A chat_id is a numeric ID or an
 // "@username".
 //
 // Readers are simulated with PostPrivate, PostGroup and PostAnonymousAdmin,
@@ -65,6 +66,10 @@
 // third-party Bot API emulator rather than Telegram: the methods named
 // answer a bare HTTP 500 that is not JSON, and getUpdates answers at once
 // whatever its timeout. Calls and EmptyPolls show a client spinning.
+//
+// setMyCommands takes at most 100 commands named with 1–32 lowercase
+// letters, digits and underscores, each described in 1–256 characters;
+// Commands and Menus read the menus back per scope and language.
 //
 // ParseHTML, CheckText and CheckCaption are the validators, exported so that
 // rendering tests check their output against the same rules.

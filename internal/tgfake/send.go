@@ -1,7 +1,6 @@
 package tgfake
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -119,22 +118,6 @@ func (s *Server) PhotoRequests(url string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.urlRequests[url]
-}
-
-// Commands returns the command menu set by setMyCommands for a scope
-// ("default", "all_private_chats", "chat"…, with chatID for "chat") and a
-// language code ("" for all).
-func (s *Server) Commands(scope string, chatID int64, lang string) []tgbotapi.BotCommand {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]tgbotapi.BotCommand(nil), s.commands[commandsKey(scope, chatID, lang)]...)
-}
-
-func commandsKey(scope string, chatID int64, lang string) string {
-	if scope == "" {
-		scope = "default"
-	}
-	return scope + "/" + strconv.FormatInt(chatID, 10) + "/" + lang
 }
 
 // limit applies the rate limits to a send into c, paid or not: it returns
@@ -334,47 +317,4 @@ func (s *Server) edited(c *chat, m *Message, method string, now time.Time, rawMa
 	out := s.apiMessage(c, m)
 	out.EditDate = int(now.Unix())
 	return out
-}
-
-// validCommand reports whether Telegram accepts name as a bot command:
-// 1–32 lowercase letters, digits and underscores.
-func validCommand(name string) bool {
-	if len(name) < 1 || len(name) > 32 {
-		return false
-	}
-	for _, c := range name {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-func (s *Server) setMyCommands(p params) (any, *Fault) {
-	var cmds []tgbotapi.BotCommand
-	if err := json.Unmarshal([]byte(p.get("commands")), &cmds); err != nil {
-		return nil, badRequest("can't parse commands JSON object")
-	}
-	if len(cmds) > 100 {
-		return nil, badRequest("too many commands")
-	}
-	for _, c := range cmds {
-		if !validCommand(c.Command) {
-			return nil, badRequest("BOT_COMMAND_INVALID")
-		}
-		if n := UTF16Len(c.Description); n < 1 || n > 256 {
-			return nil, badRequest("BOT_COMMAND_DESCRIPTION_INVALID")
-		}
-	}
-	var scope tgbotapi.BotCommandScope
-	if raw := p.get("scope"); raw != "" {
-		if err := json.Unmarshal([]byte(raw), &scope); err != nil {
-			return nil, badRequest("can't parse BotCommandScope JSON object")
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.commands[commandsKey(scope.Type, scope.ChatID, p.get("language_code"))] = cmds
-	s.notify()
-	return true, nil
 }

@@ -119,7 +119,7 @@ type Server struct {
 	rateLimited   int
 	tooMany       int
 	emptyPolls    int
-	commands      map[string][]tgbotapi.BotCommand
+	commands      map[menuKey][]tgbotapi.BotCommand
 }
 
 // New starts a Server; it is closed when the test ends.
@@ -153,7 +153,7 @@ func New(tb testing.TB, o Options) *Server {
 		unfetchable:   map[string]bool{},
 		urlRequests:   map[string]int{},
 		calls:         map[string]int{},
-		commands:      map[string][]tgbotapi.BotCommand{},
+		commands:      map[menuKey][]tgbotapi.BotCommand{},
 	}
 	s.missing = map[string]bool{}
 	for _, m := range o.NotImplemented {
@@ -266,6 +266,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		result, ferr = s.answerCallbackQuery(p)
 	case "setMyCommands":
 		result, ferr = s.setMyCommands(p)
+	case "getMyCommands":
+		result, ferr = s.getMyCommands(p)
+	case "deleteMyCommands":
+		result, ferr = s.deleteMyCommands(p)
 	case "getChat":
 		result, ferr = s.getChat(p)
 	case "getChatMember":

@@ -266,32 +266,6 @@ func TestEditMessageText(t *testing.T) {
 	}
 }
 
-func TestSetMyCommands(t *testing.T) {
-	s := New(t, Options{})
-	api := newBot(t, s, 5*time.Second)
-	cmds := []tgbotapi.BotCommand{{Command: "start", Description: "开始"}, {Command: "latest", Description: "最新"}}
-	if _, err := api.Request(tgbotapi.NewSetMyCommands(cmds...)); err != nil {
-		t.Fatal(err)
-	}
-	admin := tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(7), tgbotapi.BotCommand{Command: "broadcast", Description: "send"})
-	if _, err := api.Request(admin); err != nil {
-		t.Fatal(err)
-	}
-	if got := s.Commands("default", 0, ""); len(got) != 2 || got[1].Command != "latest" {
-		t.Errorf("got default commands %+v, want start and latest", got)
-	}
-	if got := s.Commands("chat", 7, ""); len(got) != 1 || got[0].Command != "broadcast" {
-		t.Errorf("got chat 7 commands %+v, want broadcast", got)
-	}
-	for _, bad := range []tgbotapi.BotCommand{{Command: "Start", Description: "x"}, {Command: "/start", Description: "x"},
-		{Command: strings.Repeat("a", 33), Description: "x"}, {Command: "ok", Description: ""}} {
-		_, err := api.Request(tgbotapi.NewSetMyCommands(bad))
-		if e := apiError(t, err); e.Code != 400 {
-			t.Errorf("command %+v: got %d %q, want 400", bad, e.Code, e.Message)
-		}
-	}
-}
-
 func TestGetChatMember(t *testing.T) {
 	s := New(t, Options{})
 	api := newBot(t, s, 5*time.Second)
