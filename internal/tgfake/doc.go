@@ -7,7 +7,8 @@
 //
 // New starts a Server for a test; point the client at Server.URL (or use
 // Server.Endpoint with tgbotapi directly). It answers getMe, deleteWebhook,
-// getUpdates (long polling, offsets, 409 for a second poller or a webhook),
+// getUpdates (long polling, offsets, allowed_updates, 409 for a second
+// poller or a webhook),
 // sendMessage, sendPhoto (URL, file_id, upload), editMessageText,
 // editMessageReplyMarkup, answerCallbackQuery, setMyCommands,
 // getMyCommands, deleteMyCommands, getChat, getChatMember and

@@ -104,6 +104,7 @@ type Server struct {
 	offset        int // highest getUpdates offset received
 	pollGen       int
 	webhook       string
+	allowed       map[string]bool // allowed_updates; nil: the default
 	messages      []Message
 	msgIndex      map[msgKey]int // index in messages
 	callbacks     []*callback

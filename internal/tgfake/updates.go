@@ -2,6 +2,7 @@ package tgfake
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -125,9 +126,75 @@ func (s *Server) deleteWebhook(p params) (any, *Fault) {
 	return true, nil
 }
 
+// updateType is u's type, as allowed_updates names it.
+func updateType(u tgbotapi.Update) string {
+	switch {
+	case u.Message != nil:
+		return "message"
+	case u.EditedMessage != nil:
+		return "edited_message"
+	case u.ChannelPost != nil:
+		return "channel_post"
+	case u.EditedChannelPost != nil:
+		return "edited_channel_post"
+	case u.InlineQuery != nil:
+		return "inline_query"
+	case u.ChosenInlineResult != nil:
+		return "chosen_inline_result"
+	case u.CallbackQuery != nil:
+		return "callback_query"
+	case u.ShippingQuery != nil:
+		return "shipping_query"
+	case u.PreCheckoutQuery != nil:
+		return "pre_checkout_query"
+	case u.Poll != nil:
+		return "poll"
+	case u.PollAnswer != nil:
+		return "poll_answer"
+	case u.MyChatMember != nil:
+		return "my_chat_member"
+	case u.ChatMember != nil:
+		return "chat_member"
+	}
+	return ""
+}
+
+// allowedLocked reports whether an update of type typ is delivered under
+// the last allowed_updates: by default every type but chat_member. s.mu
+// must be held.
+func (s *Server) allowedLocked(typ string) bool {
+	if s.allowed == nil {
+		return typ != "chat_member"
+	}
+	return s.allowed[typ]
+}
+
+// setAllowedLocked applies a getUpdates call's allowed_updates: absent (or null,
+// as tgbotapi sends it when unset) keeps the last setting, [] restores the
+// default, a list delivers those types only. s.mu must be held.
+func (s *Server) setAllowedLocked(raw string) *Fault {
+	if raw == "" || raw == "null" {
+		return nil
+	}
+	var types []string
+	if err := json.Unmarshal([]byte(raw), &types); err != nil {
+		return badRequest("can't parse allowed_updates JSON array")
+	}
+	if len(types) == 0 {
+		s.allowed = nil
+		return nil
+	}
+	s.allowed = map[string]bool{}
+	for _, t := range types {
+		s.allowed[t] = true
+	}
+	return nil
+}
+
 // getUpdates confirms the updates below offset, then answers the queued
-// ones, waiting up to timeout seconds for one to come. A newer getUpdates
-// ends a waiting one with 409, as Telegram does.
+// ones, waiting up to timeout seconds for one to come; updates of a type
+// allowed_updates excludes are dropped, never delivered. A newer
+// getUpdates ends a waiting one with 409, as Telegram does.
 func (s *Server) getUpdates(ctx context.Context, p params) (any, *Fault) {
 	offset, _ := strconv.Atoi(p.get("offset"))
 	limit, _ := strconv.Atoi(p.get("limit"))
@@ -146,6 +213,10 @@ func (s *Server) getUpdates(ctx context.Context, p params) (any, *Fault) {
 		s.mu.Unlock()
 		return nil, &Fault{Code: http.StatusConflict,
 			Description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}
+	}
+	if f := s.setAllowedLocked(p.get("allowed_updates")); f != nil {
+		s.mu.Unlock()
+		return nil, f
 	}
 	s.pollGen++
 	gen := s.pollGen
@@ -167,6 +238,17 @@ func (s *Server) getUpdates(ctx context.Context, p params) (any, *Fault) {
 			s.mu.Unlock()
 			f := Conflict()
 			return nil, &f
+		}
+		if n := len(s.updates); n > 0 {
+			kept := s.updates[:0]
+			for _, u := range s.updates {
+				if s.allowedLocked(updateType(u)) {
+					kept = append(kept, u)
+				}
+			}
+			if s.updates = kept; len(kept) < n {
+				s.notify()
+			}
 		}
 		if len(s.updates) > 0 || timeout <= 0 {
 			n := min(limit, len(s.updates))
