@@ -105,6 +105,17 @@ func (s *Server) MessagesTo(chatID int64) []Message {
 	return out
 }
 
+// Sends returns the sends the server accepted into chatID (messages and
+// edits), oldest first: what the rate limits counted.
+func (s *Server) Sends(chatID int64) []Send {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.chats[chatID]; c != nil {
+		return append([]Send(nil), c.sends...)
+	}
+	return nil
+}
+
 // SetUnfetchable marks a photo URL that Telegram cannot fetch: sendPhoto
 // with it answers 400 "failed to get HTTP URL content".
 func (s *Server) SetUnfetchable(url string) {
@@ -144,17 +155,6 @@ func (s *Server) record(c *chat, now time.Time, m Message) tgbotapi.Message {
 	s.messages = append(s.messages, m)
 	s.notify()
 	return s.apiMessage(c, &m)
-}
-
-// Sends returns the sends the server accepted into chatID (messages and
-// edits), oldest first: what the rate limits counted.
-func (s *Server) Sends(chatID int64) []Send {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c := s.chats[chatID]; c != nil {
-		return append([]Send(nil), c.sends...)
-	}
-	return nil
 }
 
 func (s *Server) sendMessage(p params) (any, *Fault) {
