@@ -150,6 +150,19 @@ func TestParseErrorPrefix(t *testing.T) {
 	}
 }
 
+// TestFileErrorOfParse checks that a FileError holding an error of Parse,
+// as a caller that reads the file itself builds it, names the package once.
+func TestFileErrorOfParse(t *testing.T) {
+	_, err := Parse(strings.NewReader("no comment\n[标题](https://example.org/a)\n---\n"))
+	fe := &FileError{Path: "seeds/a.txt", Err: err}
+	if got, want := fe.Error(), "content: seeds/a.txt: no feed time comment on line 1"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if !errors.Is(fe, ErrNoTime) {
+		t.Errorf("got %v, want it to wrap %v", fe, ErrNoTime)
+	}
+}
+
 // fiveMB returns a seed document of 5 MB: a valid header and a long body.
 func fiveMB() []byte {
 	head := "<!--1700000000000-->\n[很长的文件](https://www.voachinese.com/a/big/1.html)\n------\n\n"
