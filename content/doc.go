@@ -14,6 +14,18 @@
 // ErrBinary, ErrNotUTF8, ErrTooLarge, ErrNoTime, ErrNoHeadline,
 // ErrEmptyHeadline and ErrNoRule; a file's are *FileError.
 //
+// # Outlets
+//
+// The outlets the package knows — VOA, RFI, DW, the New York Times, BBC,
+// RFA, China Digital Times — are one table, a row each: the hosts of their
+// article URLs, their names in simplified and traditional Chinese and in
+// English, the zone of their date blocks, and the forms of their items that
+// the generic rules below don't know (their date layouts, furniture,
+// footers, classes, placeholder images). Article.Outlet is the row's key
+// ("voa", "rfi", …), else the URL's host; Article.Source is the outlet's
+// name in simplified Chinese, else the host. Outlets lists the keys and
+// OutletName gives a name in a language.
+//
 // # What is extracted
 //
 // The HTML is read in one walk of its tree (goquery over x/net/html, with

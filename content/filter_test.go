@@ -75,8 +75,8 @@ func TestClean(t *testing.T) {
 func TestFurnitureStarts(t *testing.T) {
 	var patterns []string
 	patterns = append(patterns, creditPrefixes[:]...)
-	patterns = append(patterns, boilerplate[:]...)
-	patterns = append(patterns, footerMarks[:]...)
+	patterns = append(patterns, allRules().boilerplate...)
+	patterns = append(patterns, allRules().footers...)
 	for _, r := range bylineRoles {
 		patterns = append(patterns, r+"：某某", "（"+r+"：某某）")
 	}

@@ -143,9 +143,9 @@ func parseDoc(data []byte) (*Article, error) {
 		URL:       target,
 		Published: feed,
 		FeedTime:  feed,
-		Source:    sourceName(u.Hostname()),
 	}
-	if !extract(a, u, body) {
+	a.Outlet, a.Source = outletOf(u.Hostname())
+	if !extract(a, u, outletZone(u.Hostname()), body) {
 		return nil, notText(data)
 	}
 	return a, nil

@@ -25,6 +25,7 @@ type golden struct {
 	Published  string       `json:"published,omitempty"`
 	FeedTime   string       `json:"feed_time,omitempty"`
 	Source     string       `json:"source,omitempty"`
+	Outlet     string       `json:"outlet,omitempty"`
 	Lead       string       `json:"lead,omitempty"`
 	Photo      *goldenPhoto `json:"photo,omitempty"`
 	Paragraphs []string     `json:"paragraphs,omitempty"`
@@ -47,6 +48,7 @@ func toGolden(a *Article, err error) golden {
 		Published:  a.Published.Format(time.RFC3339),
 		FeedTime:   a.FeedTime.Format(time.RFC3339),
 		Source:     a.Source,
+		Outlet:     a.Outlet,
 		Lead:       a.Lead,
 		Paragraphs: a.Paragraphs,
 	}
