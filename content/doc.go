@@ -57,8 +57,10 @@
 //     related links), embeds (iframes, tweets — classed or a <blockquote>
 //     linking to the post —, WordPress post embeds),
 //     scripts, share buttons, promotion blocks, ads, <footer> and
-//     <address>, the feedx footer ("获取更多RSS") and China Digital Times'
-//     archive card ("CDT 档案卡") with all that follows it.
+//     <address>, the feedx footer ("获取更多RSS"), the footer of WordPress
+//     feed plugins ("Feed enhanced by …", in a <p> or a block of its own)
+//     and China Digital Times' archive card ("CDT 档案卡") with all that
+//     follows it.
 //   - Lead: the first paragraph. Text written outside any <p> is dropped,
 //     except a dateline before the first paragraph (VOA's "华盛顿 — "),
 //     which opens it, as on the outlet's page. A document with no <p> at

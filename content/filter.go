@@ -91,9 +91,10 @@ var creditPrefixes = [...]string{
 func isCredit(s string) bool { return hasPrefixIn(s, creditPrefixes[:]) }
 
 // feedBoilerplate starts a paragraph that is the feed's furniture rather
-// than the article: the feedx footer. The outlets' furniture is in their
-// rows of outlets.
-var feedBoilerplate = [...]string{"获取更多RSS", "獲取更多RSS"}
+// than the article: the feedx footer, and the footer that WordPress feed
+// plugins append to each item ("Feed enhanced by Better Feed from …").
+// The outlets' furniture is in their rows of outlets.
+var feedBoilerplate = [...]string{"获取更多RSS", "獲取更多RSS", "Feed enhanced by"}
 
 // isBoilerplate reports furniture of the outlet or the feed, by its start:
 // article paragraphs are long, and reading them whole is costly.

@@ -29,6 +29,8 @@ func TestParagraphFilters(t *testing.T) {
 		{"CDT 档案卡 标题：夜市重开", false, "footer"},
 		{"【CDT 档案卡】 标题：夜市重开", false, "footer"},
 		{"获取更多RSS： https://feedx.net", false, "footer"},
+		{"Feed enhanced by Better Feed from Example Plugins", false, "boilerplate"},
+		{"Feedback from readers poured in after the story ran.", false, "text"},
 	}
 	for _, tt := range tests {
 		runes := runeCount(tt.text)
