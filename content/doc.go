@@ -52,9 +52,9 @@
 //     dropped; traditional characters are kept as written. Never
 //     paragraphs: spacers, subheadings (a wholly bold line not ending a
 //     sentence, or a short "谁：什么" line without a stop), bylines and
-//     translator lines ("作者：", "记者：… 责编：…"), credits and copyright
-//     lines, headings, figure blocks and captions, lists (RFA's and BBC's
-//     related links), embeds (iframes, tweets — classed or a <blockquote>
+//     translator lines ("作者：", "记者：… 责编：…", "文 / …", "撰稿/ …"),
+//     credits and copyright lines, headings, figure blocks and captions,
+//     lists (RFA's and BBC's related links), embeds (iframes, tweets — classed or a <blockquote>
 //     linking to the post —, WordPress post embeds),
 //     scripts, share buttons, promotion blocks, ads, <footer> and
 //     <address>, the feedx footer ("获取更多RSS"), the footer of WordPress

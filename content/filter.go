@@ -47,15 +47,16 @@ func isPlainHeading(s string, runes int) bool {
 }
 
 // bylineRoles start a byline or a credit line: "作者：…", "记者：… 责编：…",
-// "（翻译和编辑：…）".
+// "（翻译和编辑：…）", "文 / …".
 var bylineRoles = [...]string{
 	"作者", "记者", "記者", "编辑", "編輯", "责编", "責編", "翻译", "翻譯",
 	"撰稿", "撰文", "网编", "網編", "摄影", "攝影", "编译", "編譯", "校对",
-	"来源", "來源", "文字",
+	"来源", "來源", "文字", "文",
 }
 
 // isByline reports a short line naming the author, reporter, editor or
-// translator, with no sentence in it.
+// translator, with no sentence in it: a role, then a colon ("作者：",
+// "翻译和编辑：") or a slash ("文 / 周远", "撰稿/ 李四").
 func isByline(s string, runes int) bool {
 	// RFI wraps its translator line in dots: ".（翻译编辑：…）."
 	s = strings.Trim(s, " .")
@@ -64,11 +65,19 @@ func isByline(s string, runes int) bool {
 	}
 	s = strings.TrimLeft(s, "。·（(【[")
 	for _, role := range bylineRoles {
-		if !strings.HasPrefix(s, role) {
+		rest, ok := strings.CutPrefix(s, role)
+		if !ok {
 			continue
 		}
-		rest := s[len(role):]
-		// "作者：", "作者:", "翻译和编辑：": a colon within a few runes.
+		// The separator right after the role, or after a space.
+		switch r, _ := utf8.DecodeRuneInString(strings.TrimLeft(rest, " ")); r {
+		case '/', '／', '：', ':':
+			return true
+		}
+		if utf8.RuneCountInString(role) == 1 {
+			continue // "文章：…" is no byline
+		}
+		// "翻译和编辑：": a colon within a few runes.
 		for i, r := range rest {
 			if r == '：' || r == ':' {
 				return true
