@@ -36,9 +36,10 @@
 //     "author<br>ISO time", the NYT's <time datetime> (written in Beijing
 //     time by its Chinese edition), BBC's <time dateTime> day refined by its
 //     "N 分钟前" age from the feed time — else the feed time.
-//   - Photo: the first content image. Pixels, icons, emoji, separators
-//     ("grey line"), avatars, logos and RFI's social-media placeholder
-//     (RFI_FB.png) are skipped. Lazy images are read from data-src or
+//   - Photo: the first content image, in the text, a figure block or a
+//     heading (WordPress centres images in <h3>). Pixels, icons, emoji,
+//     separators ("grey line"), avatars, logos and RFI's social-media
+//     placeholder (RFI_FB.png) are skipped. Lazy images are read from data-src or
 //     srcset. An images.weserv.nl URL is kept, its origin is the first
 //     fallback; then come the two largest other srcset candidates.
 //   - Caption: the photo's <figcaption> without its <cite> or © credit,

@@ -101,8 +101,13 @@ func (x *extractor) element(n *html.Node) {
 	case atom.Img:
 		x.image(n)
 		return
-	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Address:
-		// Headings and author blocks are never article text.
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		// Headings are never article text, but their images count:
+		// WordPress centres images in them (<h3><img></h3>).
+		x.images(n)
+		return
+	case atom.Address:
+		// Author blocks are never article text.
 		return
 	case atom.Noscript:
 		// Images only: the text of a <noscript> is a message to browsers.
