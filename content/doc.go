@@ -39,9 +39,10 @@
 //   - Photo: the first content image, in the text, a figure block or a
 //     heading (WordPress centres images in <h3>). Pixels, icons, emoji,
 //     separators ("grey line"), avatars, logos and RFI's social-media
-//     placeholder (RFI_FB.png) are skipped. Lazy images are read from data-src or
-//     srcset. An images.weserv.nl URL is kept, its origin is the first
-//     fallback; then come the two largest other srcset candidates.
+//     placeholder (RFI_FB.png) are skipped. Lazy images are read from
+//     data-src or srcset. An images.weserv.nl URL is kept, its origin is
+//     the first fallback; then come the two largest other srcset
+//     candidates.
 //   - Caption: the photo's <figcaption> without its <cite> or © credit,
 //     WordPress's wp-caption-text, a <p> beside the image in its figure
 //     block (BBC) that is not the "图像来源" credit, or the <small> right
@@ -55,9 +56,9 @@
 //     sentence, or a short "谁：什么" line without a stop), bylines and
 //     translator lines ("作者：", "记者：… 责编：…", "文 / …", "撰稿/ …"),
 //     credits and copyright lines, headings, figure blocks and captions,
-//     lists (RFA's and BBC's related links), embeds (iframes, tweets — classed or a <blockquote>
-//     linking to the post —, WordPress post embeds),
-//     scripts, share buttons, promotion blocks, ads, <footer> and
+//     lists (RFA's and BBC's related links), embeds (iframes, tweets —
+//     classed or a <blockquote> linking to the post —, WordPress post
+//     embeds), scripts, share buttons, promotion blocks, ads, <footer> and
 //     <address>, the feedx footer ("获取更多RSS"), the footer of WordPress
 //     feed plugins ("Feed enhanced by …", in a <p> or a block of its own)
 //     and China Digital Times' archive card ("CDT 档案卡") with all that
