@@ -1,6 +1,7 @@
 package content
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -138,9 +139,36 @@ const furnitureOpeners = " .。·（(【["
 // isFooter: most paragraphs start with a character none of their patterns
 // starts with, after the brackets and dots that may open them.
 func mayBeFurniture(s string) bool {
-	s = strings.TrimLeft(s, furnitureOpeners)
-	r, _ := utf8.DecodeRuneInString(s)
-	return s != "" && strings.ContainsRune(allRules().furnitureStarts, r)
+	for _, r := range s {
+		switch r {
+		case ' ', '.', '。', '·', '（', '(', '【', '[': // furnitureOpeners
+			continue
+		}
+		return allRules().furnitureStarts.has(r)
+	}
+	return false
+}
+
+// A runeSet is a set of characters.
+type runeSet struct {
+	ascii [utf8.RuneSelf]bool
+	other []rune // sorted
+}
+
+func (s *runeSet) add(r rune) {
+	if r < utf8.RuneSelf {
+		s.ascii[r] = true
+	} else if i, found := slices.BinarySearch(s.other, r); !found {
+		s.other = slices.Insert(s.other, i, r)
+	}
+}
+
+func (s *runeSet) has(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 0 && s.ascii[r]
+	}
+	_, found := slices.BinarySearch(s.other, r)
+	return found
 }
 
 // maxLinkLine is the length, in runes, under which a line that is all link

@@ -28,7 +28,7 @@ type rules struct {
 	// furnitureStarts holds the first character of every pattern of
 	// isByline, isBoilerplate and isFooter, after the brackets and dots
 	// that may open them; see mayBeFurniture.
-	furnitureStarts string
+	furnitureStarts runeSet
 	// zones are the outlets' zones, by key; outlets without a zone have
 	// none here.
 	zones map[string]*time.Location
@@ -67,19 +67,14 @@ func newRules() *rules {
 	r.skipClasses = append(r.skipClasses, skipClasses[:]...)
 	r.figureClasses = append(r.figureClasses, figureClasses[:]...)
 
-	var starts []rune
-	add := func(p string) {
-		p = strings.TrimLeft(p, furnitureOpeners)
-		if c, _ := utf8.DecodeRuneInString(p); p != "" && !strings.ContainsRune(string(starts), c) {
-			starts = append(starts, c)
-		}
-	}
 	for _, ps := range [][]string{bylineRoles[:], creditPrefixes[:], r.boilerplate, r.footers} {
 		for _, p := range ps {
-			add(p)
+			if p = strings.TrimLeft(p, furnitureOpeners); p != "" {
+				c, _ := utf8.DecodeRuneInString(p)
+				r.furnitureStarts.add(c)
+			}
 		}
 	}
-	r.furnitureStarts = string(starts)
 	return r
 }
 
