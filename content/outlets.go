@@ -167,8 +167,8 @@ func OutletName(key, lang string) string {
 // lookupOutlet returns the outlet whose domain host is under, or nil, and
 // host in lower case, without a port or a trailing dot.
 func lookupOutlet(host string) (*outlet, string) {
-	if h, _, ok := strings.Cut(host, ":"); ok {
-		host = h
+	if h, _, ok := strings.Cut(host, ":"); ok && strings.Count(host, ":") == 1 {
+		host = h // a port; an IPv6 address has more colons
 	}
 	host = strings.TrimRight(strings.ToLower(host), ".")
 	for i := range outlets {

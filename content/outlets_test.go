@@ -27,6 +27,7 @@ func TestOutletOf(t *testing.T) {
 		{"www", "www", "www"},
 		{"www..", "www", "www"},
 		{"example.org.", "example.org", "example.org"},
+		{"::1", "::1", "::1"},
 	}
 	for _, tt := range tests {
 		if key, name := outletOf(tt.host); key != tt.key || name != tt.name {
