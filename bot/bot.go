@@ -76,8 +76,11 @@ type Options struct {
 	// Grace is how long sends already started may take to finish and be
 	// recorded after the context of Run ends; default defaultGrace.
 	Grace time.Duration
-	// PhotoClient downloads photos that Telegram could not fetch; default
-	// a client with a 30 s timeout.
+	// PhotoClient downloads photos that Telegram could not fetch; default a
+	// client that reaches only public addresses (a seed must not make the
+	// bot fetch anything inside its network), follows at most 3 redirects
+	// and gives up after 30 s. Tests that serve photos from loopback pass
+	// their own.
 	PhotoClient *http.Client
 	// Logger gets the log lines; default slog.Default().
 	Logger *slog.Logger
@@ -118,7 +121,7 @@ func (o Options) withDefaults() Options {
 		o.Grace = defaultGrace
 	}
 	if o.PhotoClient == nil {
-		o.PhotoClient = &http.Client{Timeout: 30 * time.Second}
+		o.PhotoClient = newPhotoClient()
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

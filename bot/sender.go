@@ -109,11 +109,19 @@ func (o *outbox) edit(ctx context.Context, chat int64, id int, text string) (tgb
 // article sends an article into chat in lang: with its photo when one
 // works (see photoBook), else as text; the plain form when Telegram refuses
 // the HTML. Errors are those of send.
+//
+// An answer (not a broadcast, whose failures wait for a retry) whose photo
+// fails past the retries with a 5xx goes as text: a server that can't send
+// photos still answers the reader.
 func (o *outbox) article(l lane, chat int64, a content.Article, lang string) (tgbotapi.Message, error) {
 	if a.Photo != nil && a.Photo.URL != "" {
 		msg, done, err := o.photos.send(l, o, chat, a, lang)
-		if done {
+		photoFailed := l.kind == answerSend && telegram.ClassOf(err) == telegram.ClassTransient
+		if done && !photoFailed {
 			return o.plainOnBadRequest(l, chat, a, lang, msg, err)
+		}
+		if photoFailed {
+			o.log.Warn("bot: the photo could not be sent; answering with the text", slog.String("article_id", a.ID), slog.Any("err", err))
 		}
 	}
 	msg, err := o.send(l, chat, articleText(chat, a, lang))
