@@ -399,6 +399,19 @@ func (s *Store) Record(changes []Change) ([]error, error) {
 			if err != nil {
 				return err
 			}
+			if !found && c.State != Sending {
+				// The outcome of a send in flight while its group moved
+				// to a supergroup: the entry moved with the group.
+				if v := tx.Bucket(bucketMoves).Get(chatKey(c.Chat)); len(v) == 8 {
+					me, ok, err := l.get(getInt64Key(v), c.Item)
+					if err != nil {
+						return err
+					}
+					if ok && me.MovedFrom == c.Chat && me.State == Sending {
+						e, found, c.Chat = me, true, me.Chat
+					}
+				}
+			}
 			if !found {
 				reject(i, fmt.Errorf("state: record chat %d item %v: %w", c.Chat, c.Item, ErrNotFound))
 				continue
