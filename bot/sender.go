@@ -49,11 +49,13 @@ func readerLane(ctx context.Context) lane { return lane{ctx: ctx, send: ctx} }
 func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Message, error) {
 	backoff := o.backoff
 	for try := 1; ; {
-		if err := o.pace.wait(l.ctx, chat, l.kind); err != nil {
+		paced, err := o.pace.wait(l.ctx, chat, l.kind)
+		if err != nil {
 			return tgbotapi.Message{}, err
 		}
 		if l.before != nil {
 			if err := l.before(); err != nil {
+				o.pace.answered(paced)
 				return tgbotapi.Message{}, err
 			}
 		}
@@ -62,6 +64,7 @@ func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Messag
 			opts = append(opts, telegram.AllowPaidBroadcast())
 		}
 		msg, err := o.client.Send(l.send, m, opts...)
+		o.pace.answered(paced)
 		var e *telegram.Error
 		if err == nil || !errors.As(err, &e) {
 			return msg, err
