@@ -8,7 +8,7 @@
 // time in milliseconds at which the feed saw the item, a markdown link whose
 // text is the headline and whose target is the article's URL, and a line of
 // dashes. The outlet's HTML follows. Parse reads one document; ParseFile
-// reads one file; LoadDir reads a folder (the files SeedFiles lists) and
+// reads one file; LoadDir reads the files of one folder and
 // reports, per file, the documents it had to refuse. The errors wrap the
 // sentinels ErrEmpty, ErrBinary, ErrNotUTF8, ErrTooLarge, ErrNoTime,
 // ErrNoHeadline, ErrEmptyHeadline and ErrNoRule; a file's are *FileError.

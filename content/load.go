@@ -1,26 +1,15 @@
 package content
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 )
 
-// SeedFiles returns the paths of the candidate seed documents in dir,
+// seedFiles returns the paths of the candidate seed documents in dir,
 // sorted by name: its regular files (or links to them), without hidden
 // files (names starting with ".") or folders.
-//
-// Its error wraps the os package's error when dir can't be read.
-func SeedFiles(dir string) ([]string, error) {
-	files, err := seedFiles(dir)
-	if err != nil {
-		return nil, fmt.Errorf("content: %w", err)
-	}
-	return files, nil
-}
-
 func seedFiles(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -49,11 +38,13 @@ func seedFiles(dir string) ([]string, error) {
 	return files, nil
 }
 
-// LoadDir parses the seed documents of dir (see SeedFiles). A file that
-// can't be parsed is reported, and the rest of the folder still loads. Two
-// files with the same URL, so the same ID, are one article: the one with
-// the newer feed time wins (on a tie, the later file by name). The articles
-// come in the order in which their URLs first appear among the files.
+// LoadDir parses the seed documents of dir: its regular files and links to
+// them, not hidden ones, not its subfolders (package ingest reads a tree).
+// A file that can't be parsed is reported, and the rest of the folder still
+// loads. Two files with the same URL, so the same ID, are one article: the
+// one with the newer feed time wins (on a tie, the later file by name). The
+// articles come in the order in which their URLs first appear among the
+// files.
 //
 // The errors are one *FileError per refused file (see ParseFile), or a
 // single *FileError naming dir when the folder can't be read.

@@ -13,7 +13,7 @@ var seedsDir = filepath.Join("..", "seeds")
 // TestSeeds checks that every file in seeds/ parses, and the fields of the
 // seed document the product was specified with.
 func TestSeeds(t *testing.T) {
-	files, err := SeedFiles(seedsDir)
+	files, err := seedFiles(seedsDir)
 	if err != nil {
 		t.Fatal(err)
 	}

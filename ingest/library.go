@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -79,7 +78,7 @@ func (l *Library) Scan(ctx context.Context) (ScanResult, error) {
 	defer l.mu.Unlock()
 
 	var res ScanResult
-	paths, err := content.SeedFiles(l.dir)
+	paths, err := SeedFiles(l.dir)
 	if err != nil {
 		return res, fmt.Errorf("ingest: scan seeds: %w", err)
 	}
@@ -203,23 +202,4 @@ func readSeed(path string, fi os.FileInfo) (seedFile, *content.Article, []byte) 
 	}
 	f.id, f.feed = a.ID, a.FeedTime
 	return f, a, data
-}
-
-// EncodeArticle is the store's form of an article (state.Article.Data).
-func EncodeArticle(a *content.Article) ([]byte, error) {
-	data, err := json.Marshal(a)
-	if err != nil {
-		return nil, fmt.Errorf("ingest: encode article %s: %w", a.ID, err)
-	}
-	return data, nil
-}
-
-// DecodeArticle reads an article from its stored form. It returns an error
-// naming the article when the data is not an encoded content.Article.
-func DecodeArticle(sa state.Article) (content.Article, error) {
-	var a content.Article
-	if err := json.Unmarshal(sa.Data, &a); err != nil {
-		return a, fmt.Errorf("ingest: decode article %s: %w", sa.ID, err)
-	}
-	return a, nil
 }

@@ -1,0 +1,183 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// The tree of a seeds folder: every folder under it, recursively, except
+// hidden ones (.git, .github); in each, the regular files that are not
+// hidden. A link is followed when it resolves inside the folder; a link to
+// a folder already reached is not, so a loop is walked once. The same rules
+// serve Scan, the Watcher and SeedFiles.
+
+// hidden reports whether a file or folder named name is left out.
+func hidden(name string) bool { return strings.HasPrefix(name, ".") }
+
+// resolveRoot returns dir as an absolute path without links: what a link
+// must resolve inside of to be followed.
+func resolveRoot(dir string) (string, error) {
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Abs(real)
+}
+
+// within reports whether the absolute path p is root or inside it.
+func within(root, p string) bool {
+	return p == root || strings.HasPrefix(p, strings.TrimSuffix(root, string(filepath.Separator))+string(filepath.Separator))
+}
+
+// follow resolves the link at path, which must lead inside root: it
+// returns the target's absolute path and its FileInfo. Its error is
+// ErrOutside, or the os package's error (with the path left out: the
+// caller names it) when the link is broken.
+func follow(root, path string) (string, fs.FileInfo, error) {
+	real, err := filepath.EvalSymlinks(path)
+	if err == nil {
+		real, err = filepath.Abs(real)
+	}
+	if err != nil {
+		return "", nil, stripPath(err)
+	}
+	if !within(root, real) {
+		return "", nil, ErrOutside
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", nil, stripPath(err)
+	}
+	return real, fi, nil
+}
+
+// stripPath drops the path from an *fs.PathError, whose path the caller
+// says already: "open: permission denied".
+func stripPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
+
+// An entry is what the tree makes of one name in a folder.
+type entry struct {
+	name string
+	dir  bool   // a folder, to walk
+	real string // a folder's resolved path; "" for a plain folder, whose real path follows from its parent's
+	fi   fs.FileInfo
+	err  error // why a link is not followed
+}
+
+// entries lists the folder at path, whose resolved path is real, by the
+// tree's rules, in name order. A file that vanished since the listing is
+// left out; a link that is not followed comes with its reason.
+func entries(root, path string) ([]entry, error) {
+	des, err := os.ReadDir(path)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]entry, 0, len(des))
+	for _, de := range des {
+		name := de.Name()
+		if hidden(name) {
+			continue
+		}
+		switch typ := de.Type(); {
+		case typ.IsDir():
+			out = append(out, entry{name: name, dir: true})
+		case typ.IsRegular():
+			fi, err := de.Info()
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			out = append(out, entry{name: name, fi: fi, err: stripPath(err)})
+		case typ&fs.ModeSymlink != 0:
+			real, fi, err := follow(root, filepath.Join(path, name))
+			switch {
+			case err != nil:
+				out = append(out, entry{name: name, err: err})
+			case fi.IsDir():
+				out = append(out, entry{name: name, dir: true, real: real})
+			case fi.Mode().IsRegular():
+				out = append(out, entry{name: name, fi: fi})
+			}
+		}
+	}
+	return out, nil
+}
+
+// childReal is the resolved path of the folder e in the folder whose
+// resolved path is parent.
+func (e entry) childReal(parent string) string {
+	if e.real != "" {
+		return e.real
+	}
+	return filepath.Join(parent, e.name)
+}
+
+// walkFolders lists every folder of the tree at dir, parents before
+// children, and calls visit with its path and entries; visit returns false
+// to leave the folder's subfolders out. A subfolder that can't be listed is
+// left out too, and its error joined to the one returned; a folder that
+// vanished meanwhile is no error.
+func walkFolders(dir string, visit func(path string, es []entry) bool) error {
+	root, err := resolveRoot(dir)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	var errs []error
+	var walk func(path, real string) error
+	walk = func(path, real string) error {
+		seen[real] = true
+		es, err := entries(root, path)
+		if err != nil {
+			return err
+		}
+		if !visit(path, es) {
+			return nil
+		}
+		for _, e := range es {
+			if r := e.childReal(real); e.dir && !seen[r] {
+				if err := walk(filepath.Join(path, e.name), r); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					errs = append(errs, err)
+				}
+			}
+		}
+		return nil
+	}
+	if err := walk(filepath.Clean(dir), root); err != nil {
+		return err
+	}
+	return errors.Join(errs...)
+}
+
+// SeedFiles returns the paths of the candidate seed documents in the tree
+// at dir, sorted: its files, found by the rules of Scan (hidden files and
+// folders left out, links followed when they resolve inside dir).
+//
+// Its error wraps the os package's error when dir or one of its folders
+// can't be read.
+func SeedFiles(dir string) ([]string, error) {
+	var files []string
+	err := walkFolders(dir, func(path string, es []entry) bool {
+		for _, e := range es {
+			if !e.dir && e.err == nil {
+				files = append(files, filepath.Join(path, e.name))
+			}
+		}
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ingest: seed files: %w", err)
+	}
+	slices.Sort(files)
+	return files, nil
+}
