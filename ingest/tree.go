@@ -122,13 +122,17 @@ func (e entry) childReal(parent string) string {
 	return filepath.Join(parent, e.name)
 }
 
-// walkFolders lists every folder of the tree at dir, parents before
-// children, and calls visit with its path and entries; visit returns false
-// to leave the folder's subfolders out. A subfolder that can't be listed is
-// left out too, and its error joined to the one returned; a folder that
-// vanished meanwhile is no error.
-func walkFolders(dir string, visit func(path string, es []entry) bool) error {
-	root, err := resolveRoot(dir)
+// walkFolders lists every folder of the tree at dir, which is root (see
+// resolveRoot) or inside it, parents before children, and calls visit with
+// its path and entries; visit returns false to leave the folder's
+// subfolders out. A subfolder that can't be listed is left out too, and its
+// error joined to the one returned; a folder that vanished meanwhile is no
+// error.
+func walkFolders(root, dir string, visit func(path string, es []entry) bool) error {
+	real, err := filepath.EvalSymlinks(dir)
+	if err == nil {
+		real, err = filepath.Abs(real)
+	}
 	if err != nil {
 		return err
 	}
@@ -153,7 +157,7 @@ func walkFolders(dir string, visit func(path string, es []entry) bool) error {
 		}
 		return nil
 	}
-	if err := walk(filepath.Clean(dir), root); err != nil {
+	if err := walk(filepath.Clean(dir), real); err != nil {
 		return err
 	}
 	return errors.Join(errs...)
@@ -167,14 +171,17 @@ func walkFolders(dir string, visit func(path string, es []entry) bool) error {
 // can't be read.
 func SeedFiles(dir string) ([]string, error) {
 	var files []string
-	err := walkFolders(dir, func(path string, es []entry) bool {
-		for _, e := range es {
-			if !e.dir && e.err == nil {
-				files = append(files, filepath.Join(path, e.name))
+	root, err := resolveRoot(dir)
+	if err == nil {
+		err = walkFolders(root, dir, func(path string, es []entry) bool {
+			for _, e := range es {
+				if !e.dir && e.err == nil {
+					files = append(files, filepath.Join(path, e.name))
+				}
 			}
-		}
-		return true
-	})
+			return true
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("ingest: seed files: %w", err)
 	}
