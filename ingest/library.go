@@ -233,6 +233,7 @@ func (l *Library) scanFolders(ctx context.Context, paths []string) (ScanResult, 
 // scan scans the folders at paths, or the whole tree when paths is nil.
 func (l *Library) scan(ctx context.Context, paths []string) (ScanResult, error) {
 	s := &scan{l: l, ctx: ctx, visited: make(map[string]bool)}
+	start := time.Now()
 	s.res.Started = l.now()
 	if l.maxAge > 0 {
 		s.res.Horizon = s.res.Started.Add(-l.maxAge)
@@ -265,7 +266,7 @@ func (l *Library) scan(ctx context.Context, paths []string) (ScanResult, error) 
 	slices.SortFunc(s.res.Refused, func(a, b error) int {
 		return strings.Compare(a.(*content.FileError).Path, b.(*content.FileError).Path)
 	})
-	s.res.Took = time.Since(s.res.Started)
+	s.res.Took = time.Since(start)
 	res := s.res
 	l.setProgress(func(p *Progress) {
 		p.Running = false
