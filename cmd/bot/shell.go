@@ -63,7 +63,7 @@ func openOps(ctx context.Context, cfg *config, log *slog.Logger) (ops, func(), e
 	if err != nil {
 		return nil, nil, err
 	}
-	o := &storeOps{store: store, library: ingest.NewLibrary(cfg.SeedsDir, store)}
+	o := &storeOps{store: store, library: ingest.NewLibrary(cfg.SeedsDir, store, ingest.MaxAge(cfg.IngestMaxAge))}
 	o.broadcast = func(ctx context.Context, _ bool) (broadcastReport, error) {
 		return broadcastHere(ctx, cfg, store, log)
 	}

@@ -17,12 +17,13 @@ import (
 )
 
 // shellEnv is the environment of a shell command: a seeds folder holding the
-// repository's seed document and a database path in a temporary folder.
+// repository's seed document, from 2023 and so with no ingest horizon, and a
+// database path in a temporary folder.
 func shellEnv(t *testing.T) map[string]string {
 	t.Helper()
 	dir := seedFolder(t)
 	os.Remove(filepath.Join(dir, "b.txt"))
-	return map[string]string{"SEEDS_DIR": dir, "DB_PATH": filepath.Join(t.TempDir(), "data", "bot.db")}
+	return map[string]string{"SEEDS_DIR": dir, "DB_PATH": filepath.Join(t.TempDir(), "data", "bot.db"), "INGEST_MAX_AGE": "0"}
 }
 
 // checkShellCommands runs ingest, stats and backup and checks what they say.
