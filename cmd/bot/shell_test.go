@@ -30,7 +30,7 @@ func shellEnv(t *testing.T) map[string]string {
 func checkShellCommands(t *testing.T, vars map[string]string) {
 	t.Helper()
 	stdout, _, err := runCmd(t, vars, "ingest")
-	if err != nil || !strings.Contains(stdout, "1 files, 1 read: 1 added") {
+	if err != nil || !strings.Contains(stdout, "1 files seen, 1 read, 1 parsed: 1 added") {
 		t.Errorf("ingest: got %q, %v; want 1 added", stdout, err)
 	}
 	stdout, _, err = runCmd(t, vars, "stats")
