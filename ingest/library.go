@@ -221,16 +221,17 @@ func (l *Library) Scan(ctx context.Context) (ScanResult, error) {
 	return l.scan(ctx, nil)
 }
 
-// scanFolders is Scan of the folders at paths only, for a Watcher: their
-// files, and those of their subfolders that are new. A path that is not a
-// known folder stands for its nearest known parent.
-func (l *Library) scanFolders(ctx context.Context, paths []string) (ScanResult, error) {
+// scanPaths is Scan of what changed at paths only, for a Watcher: each is
+// a file or folder that appeared, changed or went. A file is looked at
+// alone, a new folder is walked whole.
+func (l *Library) scanPaths(ctx context.Context, paths []string) (ScanResult, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.scan(ctx, paths)
 }
 
-// scan scans the folders at paths, or the whole tree when paths is nil.
+// scan scans what changed at paths (see scanPaths), or the whole tree when
+// paths is nil.
 func (l *Library) scan(ctx context.Context, paths []string) (ScanResult, error) {
 	s := &scan{l: l, ctx: ctx, visited: make(map[string]bool)}
 	start := time.Now()

@@ -64,18 +64,8 @@ func (s *scan) run(full bool, paths []string) error {
 		if err := s.walk(l.dir, root, true); err != nil {
 			return err
 		}
-	} else {
-		for _, p := range l.knownFolders(paths) {
-			if s.visited[p] {
-				continue
-			}
-			if err := s.walk(p, l.folders[p].real, false); err != nil {
-				if s.ctx.Err() != nil || p == l.dir {
-					return err
-				}
-				s.lost(p, err)
-			}
-		}
+	} else if err := s.paths(paths); err != nil {
+		return err
 	}
 	// A folder reached by a link comes after the others: when it is also
 	// reached without one, that path is the one kept.
@@ -95,25 +85,114 @@ func (s *scan) run(full bool, paths []string) error {
 	return nil
 }
 
-// knownFolders maps each of paths to itself when it is a known folder,
-// else to its nearest known parent (the tree's root at worst), in order and
-// without repeats.
-func (l *Library) knownFolders(paths []string) []string {
-	out := make([]string, 0, len(paths))
+// paths scans the files and folders at paths: those that went first, so
+// that a file renamed is no rival of its new name.
+func (s *scan) paths(paths []string) error {
+	l := s.l
+	slices.Sort(paths)
+	paths = slices.Compact(paths)
+	type change struct {
+		path  string
+		e     entry
+		there bool
+	}
+	changes := make([]change, 0, len(paths))
 	for _, p := range paths {
 		p = filepath.Clean(p)
-		for l.folders[p] == nil {
-			parent := filepath.Dir(p)
-			if parent == p {
-				p = l.dir
-				break
-			}
-			p = parent
+		if p == l.dir {
+			continue
 		}
-		out = append(out, p)
+		e, there := entryAt(l.root, p)
+		if !there {
+			l.gone(p)
+			continue
+		}
+		changes = append(changes, change{p, e, there})
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	for i, c := range changes {
+		if i%256 == 0 {
+			if err := s.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		dir := filepath.Dir(c.path)
+		f := l.folders[dir]
+		switch {
+		case s.visited[dir]:
+			// Walked whole in this scan: a new folder.
+		case f == nil:
+			// In a folder not known yet: walk the highest such folder.
+			if err := s.newFolder(l.highestUnknown(dir)); err != nil {
+				return err
+			}
+		case c.e.dir:
+			if err := s.newFolder(c.path); err != nil {
+				return err
+			}
+		default:
+			if l.folders[c.path] != nil {
+				l.dropTree(c.path) // a folder that is now a file
+			}
+			if err := s.file(f, dir, c.e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// gone forgets the file or folder at path, which is not in the tree any
+// more.
+func (l *Library) gone(path string) {
+	if f := l.folders[filepath.Dir(path)]; f != nil {
+		if st, ok := f.files[filepath.Base(path)]; ok {
+			l.forget(f, filepath.Dir(path), filepath.Base(path), st)
+		}
+	}
+	if l.folders[path] != nil {
+		l.dropTree(path)
+	}
+}
+
+// highestUnknown is the folder on the way from the tree's root to dir, not
+// known yet, whose parent is known.
+func (l *Library) highestUnknown(dir string) string {
+	for {
+		parent := filepath.Dir(dir)
+		if l.folders[parent] != nil || parent == dir {
+			return dir
+		}
+		dir = parent
+	}
+}
+
+// newFolder walks the folder at path, whole when it is new, and makes it a
+// subfolder of its parent, which is known.
+func (s *scan) newFolder(path string) error {
+	l := s.l
+	parent := l.folders[filepath.Dir(path)]
+	if parent == nil || s.visited[path] {
+		return nil
+	}
+	e, ok := entryAt(l.root, path)
+	if !ok || !e.dir {
+		return nil
+	}
+	name := e.name
+	if i, found := slices.BinarySearch(parent.subdirs, name); !found {
+		parent.subdirs = slices.Insert(parent.subdirs, i, name)
+	}
+	r := e.childReal(parent.real)
+	if owner, ok := l.reals[r]; ok && owner != path {
+		return nil
+	}
+	if err := s.walk(path, r, l.folders[path] == nil); err != nil {
+		if s.ctx.Err() != nil {
+			return err
+		}
+		s.lost(path, err)
+	}
+	return nil
 }
 
 // walk scans the folder at path, whose resolved path is real: its files,

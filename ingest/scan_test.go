@@ -179,33 +179,56 @@ func TestScanFolderChanges(t *testing.T) {
 	}
 }
 
-// TestScanFoldersOnly scans single folders, as the Watcher does.
-func TestScanFoldersOnly(t *testing.T) {
+// TestScanPaths scans single files and folders, as the Watcher does.
+func TestScanPaths(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{"a/1.md": recentDoc("https://example.com/1", "One"), "b/2.md": "notes"})
+	writeTree(t, dir, map[string]string{
+		"a/1.md": recentDoc("https://example.com/1", "One"),
+		"a/2.md": recentDoc("https://example.com/2", "Two"),
+		"b/3.md": "notes",
+		"c/4.md": recentDoc("https://example.com/4", "Four"),
+	})
 	store := newTestStore(t)
 	l := newHorizonLibrary(t, dir, store)
 	mustScan(t, l)
 	writeTree(t, dir, map[string]string{
-		"a/3.md":     recentDoc("https://example.com/3", "Three"),
-		"a/new/4.md": recentDoc("https://example.com/4", "Four"),
-		"b/5.md":     recentDoc("https://example.com/5", "Five"),
+		"a/5.md":          recentDoc("https://example.com/5", "Five"),
+		"a/new/deep/6.md": recentDoc("https://example.com/6", "Six"),
+		"b/7.md":          recentDoc("https://example.com/7", "Seven"),
+		"b/3.md":          "notes, edited",
 	})
-	// Only a is looked at: its new file and its new folder, not b.
-	res, err := l.scanFolders(context.Background(), []string{filepath.Join(dir, "a")})
+	if err := os.Rename(filepath.Join(dir, "a", "1.md"), filepath.Join(dir, "a", "0-renamed.md")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "c")); err != nil {
+		t.Fatal(err)
+	}
+	p := func(rel string) string { return filepath.Join(dir, filepath.FromSlash(rel)) }
+	// What the events name: the new and renamed files, the new folder and
+	// a file in it, the edited file, the removed folder. b/7.md is not
+	// named: it is not looked at.
+	res, err := l.scanPaths(context.Background(), []string{
+		p("a/5.md"), p("a/1.md"), p("a/0-renamed.md"), p("a/new"), p("a/new/deep/6.md"), p("b/3.md"), p("c"),
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Seen != 3 || res.Added != 2 || res.Files != 4 || res.RefusedTotal() != 1 {
-		t.Errorf("folder a: got %+v, want 3 seen, 2 added, 4 files known, 1 refused", res)
+	if res.Seen != 4 || res.Read != 4 || res.Added != 2 || res.Unchanged != 1 || res.Files != 5 || len(res.Refused) != 0 || res.RefusedTotal() != 1 {
+		t.Errorf("got %+v, want 4 seen and read, 2 added, 1 unchanged, 5 files, the edited refused file not reported", res)
 	}
-	// A path that is not a known folder stands for its known parent.
-	res, err = l.scanFolders(context.Background(), []string{filepath.Join(dir, "b", "gone", "deeper")})
+	// The new folders are known: a file written there later is found
+	// by its path alone.
+	writeTree(t, dir, map[string]string{"a/new/deep/8.md": recentDoc("https://example.com/8", "Eight")})
+	res, err = l.scanPaths(context.Background(), []string{p("a/new/deep/8.md")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Seen != 2 || res.Added != 1 || res.Files != 5 {
-		t.Errorf("folder b: got %+v, want 2 seen, 1 added, 5 files", res)
+	if res.Seen != 1 || res.Added != 1 || res.Files != 6 {
+		t.Errorf("got %+v, want 1 seen and added, 6 files", res)
+	}
+	// A full scan agrees, and finds b/7.md.
+	if res := mustScan(t, l); res.Files != 7 || res.Added != 1 || res.Read != 1 {
+		t.Errorf("full scan: got %+v, want 7 files, b/7.md read and added", res)
 	}
 }
 

@@ -75,9 +75,9 @@ type entry struct {
 	err  error // why a link is not followed
 }
 
-// entries lists the folder at path, whose resolved path is real, by the
-// tree's rules, in name order. A file that vanished since the listing is
-// left out; a link that is not followed comes with its reason.
+// entries lists the folder at path by the tree's rules, in name order. A
+// file that vanished since the listing is left out; a link that is not
+// followed comes with its reason.
 func entries(root, path string) ([]entry, error) {
 	des, err := os.ReadDir(path)
 	if err != nil {
@@ -85,32 +85,50 @@ func entries(root, path string) ([]entry, error) {
 	}
 	out := make([]entry, 0, len(des))
 	for _, de := range des {
-		name := de.Name()
-		if hidden(name) {
-			continue
-		}
-		switch typ := de.Type(); {
-		case typ.IsDir():
-			out = append(out, entry{name: name, dir: true})
-		case typ.IsRegular():
-			fi, err := de.Info()
-			if errors.Is(err, fs.ErrNotExist) {
-				continue
-			}
-			out = append(out, entry{name: name, fi: fi, err: stripPath(err)})
-		case typ&fs.ModeSymlink != 0:
-			real, fi, err := follow(root, filepath.Join(path, name))
-			switch {
-			case err != nil:
-				out = append(out, entry{name: name, err: err})
-			case fi.IsDir():
-				out = append(out, entry{name: name, dir: true, real: real})
-			case fi.Mode().IsRegular():
-				out = append(out, entry{name: name, fi: fi})
-			}
+		if e, ok := classify(root, path, de.Name(), de.Type(), de.Info); ok {
+			out = append(out, e)
 		}
 	}
 	return out, nil
+}
+
+// entryAt is the entry of the file or folder at path; ok is false when the
+// tree has no such entry (hidden, gone, neither a file nor a folder).
+func entryAt(root, path string) (e entry, ok bool) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return entry{}, false
+	}
+	return classify(root, filepath.Dir(path), filepath.Base(path), fi.Mode().Type(), func() (fs.FileInfo, error) { return fi, nil })
+}
+
+// classify makes an entry of the name in the folder dir, of type typ, whose
+// FileInfo (not following a link) info returns.
+func classify(root, dir, name string, typ fs.FileMode, info func() (fs.FileInfo, error)) (entry, bool) {
+	if hidden(name) {
+		return entry{}, false
+	}
+	switch {
+	case typ.IsDir():
+		return entry{name: name, dir: true}, true
+	case typ.IsRegular():
+		fi, err := info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return entry{}, false
+		}
+		return entry{name: name, fi: fi, err: stripPath(err)}, true
+	case typ&fs.ModeSymlink != 0:
+		real, fi, err := follow(root, filepath.Join(dir, name))
+		switch {
+		case err != nil:
+			return entry{name: name, err: err}, true
+		case fi.IsDir():
+			return entry{name: name, dir: true, real: real}, true
+		case fi.Mode().IsRegular():
+			return entry{name: name, fi: fi}, true
+		}
+	}
+	return entry{}, false
 }
 
 // childReal is the resolved path of the folder e in the folder whose

@@ -20,8 +20,8 @@ const (
 	maxDelay = time.Second
 )
 
-// A Watcher scans the folders of a Library's tree in which files appear,
-// change or go, soon after they do. It learns where from file-system events
+// A Watcher scans the files and folders of a Library's tree that appear,
+// change or go, soon after they do, and only those. It learns which from file-system events
 // (inotify, kqueue, …), watching every folder of the tree, new folders
 // included. Events can be missed (a queue overflow, a network file system),
 // so a periodic Scan stays the safety net; an overflow makes the Watcher
@@ -77,7 +77,7 @@ func (w *Watcher) addTree(path string) error {
 	return errors.Join(errs...)
 }
 
-// Run scans where files changed, once their events have settled, and
+// Run scans what changed, once the events have settled, and
 // passes each scan's result, or an error of a scan or of watching, to
 // report, until ctx ends; then it stops watching. A change that a Scan
 // started after its event has read anyway is not scanned again.
@@ -86,7 +86,7 @@ func (w *Watcher) Run(ctx context.Context, report func(ScanResult, error)) {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	var (
-		pending = make(map[string]bool) // folders to scan
+		pending = make(map[string]bool) // paths of the files and folders to scan
 		full    bool                    // scan the whole tree: events were lost
 		first   time.Time               // of the pending events
 		since   uint64                  // full scans started before the last event
@@ -122,9 +122,9 @@ func (w *Watcher) Run(ctx context.Context, report func(ScanResult, error)) {
 			}
 			report(ScanResult{}, fmt.Errorf("ingest: watch %s: %w", w.l.dir, err))
 		case <-timer.C:
-			dirs := make([]string, 0, len(pending))
-			for d := range pending {
-				dirs = append(dirs, d)
+			paths := make([]string, 0, len(pending))
+			for p := range pending {
+				paths = append(paths, p)
 			}
 			clear(pending)
 			first = time.Time{}
@@ -138,7 +138,7 @@ func (w *Watcher) Run(ctx context.Context, report func(ScanResult, error)) {
 				full = false
 				res, err = w.l.Scan(ctx)
 			} else {
-				res, err = w.l.scanFolders(ctx, dirs)
+				res, err = w.l.scanPaths(ctx, paths)
 			}
 			if ctx.Err() != nil {
 				return
@@ -149,9 +149,9 @@ func (w *Watcher) Run(ctx context.Context, report func(ScanResult, error)) {
 	}
 }
 
-// note takes in one event: the folder it happened in is to be scanned, and
-// a new folder is watched at once, before its files are read. It reports
-// whether the event calls for a scan.
+// note takes in one event: the file or folder it names is to be scanned,
+// and a new folder is watched at once, before its files are read. It
+// reports whether the event calls for a scan.
 func (w *Watcher) note(ev fsnotify.Event, pending map[string]bool) bool {
 	if hidden(filepath.Base(ev.Name)) || ev.Op == fsnotify.Chmod {
 		// Hidden files are not read, and a change of mode or time alone
@@ -161,7 +161,7 @@ func (w *Watcher) note(ev fsnotify.Event, pending map[string]bool) bool {
 	if ev.Has(fsnotify.Create) && w.isFolder(ev.Name) {
 		w.addTree(ev.Name)
 	}
-	pending[filepath.Dir(ev.Name)] = true
+	pending[ev.Name] = true
 	return true
 }
 
