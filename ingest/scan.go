@@ -201,7 +201,7 @@ func (s *scan) newFolder(path string) error {
 func (s *scan) walk(path, real string, deep bool) error {
 	l := s.l
 	s.visited[path] = true
-	es, err := entries(l.root, path)
+	es, err := entries(l.root, path, true)
 	if err != nil {
 		return err
 	}

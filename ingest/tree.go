@@ -6,8 +6,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // The tree of a seeds folder: every folder under it, recursively, except
@@ -75,21 +77,44 @@ type entry struct {
 	err  error // why a link is not followed
 }
 
-// entries lists the folder at path by the tree's rules, in name order. A
-// file that vanished since the listing is left out; a link that is not
-// followed comes with its reason.
-func entries(root, path string) ([]entry, error) {
+// entries lists the folder at path by the tree's rules, in name order,
+// with each file's FileInfo when stat is set. A file that vanished since
+// the listing is left out; a link that is not followed comes with its
+// reason.
+func entries(root, path string, stat bool) ([]entry, error) {
 	des, err := os.ReadDir(path)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]entry, 0, len(des))
-	for _, de := range des {
-		if e, ok := classify(root, path, de.Name(), de.Type(), de.Info); ok {
-			out = append(out, e)
+	out := make([]entry, len(des))
+	keep := make([]bool, len(des))
+	// A scan is bound by its stat calls, which the kernel serves on every
+	// core: a large folder's files are stat'ed in parallel.
+	workers := 1
+	if stat {
+		workers = min(runtime.GOMAXPROCS(0), 1+len(des)/2048)
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(des); i += workers {
+				info := des[i].Info
+				if !stat {
+					info = func() (fs.FileInfo, error) { return nil, nil }
+				}
+				out[i], keep[i] = classify(root, path, des[i].Name(), des[i].Type(), info)
+			}
+		})
+	}
+	wg.Wait()
+	n := 0
+	for i := range out {
+		if keep[i] {
+			out[n] = out[i]
+			n++
 		}
 	}
-	return out, nil
+	return out[:n], nil
 }
 
 // entryAt is the entry of the file or folder at path; ok is false when the
@@ -159,7 +184,7 @@ func walkFolders(root, dir string, visit func(path string, es []entry) bool) err
 	var walk func(path, real string) error
 	walk = func(path, real string) error {
 		seen[real] = true
-		es, err := entries(root, path)
+		es, err := entries(root, path, false)
 		if err != nil {
 			return err
 		}
