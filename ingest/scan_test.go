@@ -271,3 +271,18 @@ func TestProgress(t *testing.T) {
 		t.Errorf("after the second scan: got %+v, want 100 expected and seen", p)
 	}
 }
+
+func TestReasons(t *testing.T) {
+	if got := len(reasons()) + 1; got != numReasons {
+		t.Fatalf("numReasons is %d, want %d: one per sentinel and one for the others", numReasons, got)
+	}
+	for i, err := range append(reasons(), errors.New("open: permission denied")) {
+		wrapped := &content.FileError{Path: "x", Err: fmt.Errorf("read: %w", err)}
+		if r := reasonOf(wrapped); int(r) != i {
+			t.Errorf("reasonOf(%v): got %d (%s), want %d", wrapped, r, r, i)
+		}
+	}
+	if got := reason(otherReason).String(); got != "unreadable" {
+		t.Errorf("other reason: got %q, want unreadable", got)
+	}
+}
