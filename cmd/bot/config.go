@@ -26,6 +26,7 @@ type config struct {
 	MaxPerBroadcast   int
 	MaxAge            time.Duration
 	ScanInterval      time.Duration
+	IngestMaxAge      time.Duration
 	BroadcastInterval time.Duration
 	Retention         time.Duration
 	LogLevel          slog.Level
@@ -42,6 +43,7 @@ var defaults = map[string]string{
 	"MAX_PER_BROADCAST":     "3",
 	"MAX_AGE":               "168h",
 	"SCAN_INTERVAL":         "1m",
+	"INGEST_MAX_AGE":        "720h",
 	"BROADCAST_INTERVAL":    "0",
 	"RETENTION":             "720h",
 	"LOG_LEVEL":             "info",
@@ -91,6 +93,7 @@ func loadConfig(getenv func(string) string, needToken bool) (*config, error) {
 		MaxPerBroadcast:   p.positive("MAX_PER_BROADCAST"),
 		MaxAge:            p.duration("MAX_AGE"),
 		ScanInterval:      p.duration("SCAN_INTERVAL"),
+		IngestMaxAge:      p.duration("INGEST_MAX_AGE"),
 		BroadcastInterval: p.duration("BROADCAST_INTERVAL"),
 		Retention:         p.duration("RETENTION"),
 		LogLevel:          p.level("LOG_LEVEL"),

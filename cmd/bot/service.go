@@ -52,8 +52,18 @@ func runService(ctx context.Context, args []string, env *environ) error {
 		return err
 	}
 	defer store.Close()
-	svc := &service{cfg: cfg, log: log, store: store, lib: ingest.NewLibrary(cfg.SeedsDir, store)}
-	svc.scan(ctx, "start")
+	svc := &service{cfg: cfg, log: log, store: store, lib: ingest.NewLibrary(cfg.SeedsDir, store, ingest.MaxAge(cfg.IngestMaxAge))}
+
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() { cancel(); wg.Wait() }()
+	// SIGHUP is caught from here on: its default would end the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	// The seeds are scanned in the background: the first scan of a large
+	// tree must not keep the bot from answering.
+	wg.Go(func() { svc.scans(ctx, hup) })
 
 	client, err := telegram.New(ctx, telegram.Config{Token: cfg.Token, APIEndpoint: cfg.Endpoint, Logger: log})
 	if err != nil {
@@ -62,18 +72,11 @@ func runService(ctx context.Context, args []string, env *environ) error {
 	svc.bot = bot.NewBot(client, store, svc.lib, botOptions(cfg, log))
 	svc.logStart(client.Self().UserName)
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	ctlDone, err := serveControl(ctx, socketPath(cfg.DBPath), &storeOps{store: store, library: svc.lib, broadcast: svc.broadcast}, log)
 	if err != nil {
 		return err
 	}
-	// SIGHUP is caught from here on: its default would end the process.
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	var wg sync.WaitGroup
-	wg.Go(func() { svc.housekeeping(ctx, hup) })
+	wg.Go(func() { svc.housekeeping(ctx) })
 
 	err = svc.bot.Run(ctx)
 	cancel()
@@ -106,33 +109,69 @@ func endpointHost(endpoint string) string {
 	return "?"
 }
 
+// scans keeps the store in step with the seeds folder until ctx ends: a
+// scan at start, then the watcher's scans of the folders where files
+// change, and a scan of the whole tree every SCAN_INTERVAL and on SIGHUP,
+// the safety net for missed events.
+func (s *service) scans(ctx context.Context, hup <-chan os.Signal) {
+	if w, err := s.lib.Watch(); err != nil {
+		s.log.Warn("seeds folder not watched: new files wait for the next scan", slog.Any("err", err))
+	} else {
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		wg.Go(func() {
+			w.Run(ctx, func(res ingest.ScanResult, err error) { s.logScan(ctx, "watch", res, err) })
+		})
+	}
+	s.scan(ctx, "start")
+	tick := ticker(s.cfg.ScanInterval)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			s.scan(ctx, "SIGHUP")
+		case <-tick:
+			s.scan(ctx, "timer")
+		}
+	}
+}
+
 // scan re-reads the seeds folder and logs what it found. why says what
 // asked for it.
-func (s *service) scan(ctx context.Context, why string) (ingest.ScanResult, bool) {
+func (s *service) scan(ctx context.Context, why string) {
 	res, err := s.lib.Scan(ctx)
-	if err != nil {
+	s.logScan(ctx, why, res, err)
+}
+
+// logScan logs a scan's result: the files it refused, each once, and the
+// counts; routine scans that found nothing new at debug level.
+func (s *service) logScan(ctx context.Context, why string, res ingest.ScanResult, err error) {
+	switch {
+	case err != nil && res.Started.IsZero():
+		s.log.Warn("seeds watch", slog.Any("err", err))
+		return
+	case err != nil:
 		if ctx.Err() == nil {
 			s.log.Error("seeds scan failed", slog.String("trigger", why), slog.Any("err", err))
 		}
-		return res, false
+		return
 	}
 	for _, err := range res.Refused {
 		s.log.Warn("seed file refused", slog.Any("err", err))
 	}
 	level := slog.LevelDebug
-	if res.Added+res.Changed > 0 || why != "timer" {
+	if res.Added+res.Changed > 0 || (why != "timer" && why != "watch") {
 		level = slog.LevelInfo
 	}
 	s.log.Log(ctx, level, "seeds scanned", slog.String("trigger", why), slog.Int("files", res.Files),
-		slog.Int("added", res.Added), slog.Int("changed", res.Changed), slog.Int("refused", len(res.Refused)))
-	return res, true
+		slog.Int("added", res.Added), slog.Int("changed", res.Changed), slog.Int("refused", res.RefusedTotal()),
+		slog.Int("outside_horizon", res.Old), slog.Duration("took", res.Took))
 }
 
-// housekeeping re-scans the seeds folder every SCAN_INTERVAL and on SIGHUP,
-// broadcasts every BROADCAST_INTERVAL when new articles arrived, and folds
-// the ledger by RETENTION, until ctx ends.
-func (s *service) housekeeping(ctx context.Context, hup <-chan os.Signal) {
-	scanTick := ticker(s.cfg.ScanInterval)
+// housekeeping broadcasts every BROADCAST_INTERVAL when new articles
+// arrived, and folds the ledger by RETENTION, until ctx ends.
+func (s *service) housekeeping(ctx context.Context) {
 	broadcastTick := ticker(s.cfg.BroadcastInterval)
 	foldTick := ticker(foldEvery)
 	if s.cfg.Retention > 0 {
@@ -147,10 +186,6 @@ func (s *service) housekeeping(ctx context.Context, hup <-chan os.Signal) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-hup:
-			s.scan(ctx, "SIGHUP")
-		case <-scanTick:
-			s.scan(ctx, "timer")
 		case <-broadcastTick:
 			seq, err := s.newestSeqAfter(lastSeq)
 			if err != nil || seq == lastSeq {

@@ -1,14 +1,18 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/newsbot/newsbot/bot"
@@ -29,13 +33,38 @@ type storeOps struct {
 	broadcast func(ctx context.Context, wait bool) (broadcastReport, error)
 }
 
-func (o *storeOps) Ingest(ctx context.Context) (ingestReport, error) {
-	res, err := o.library.Scan(ctx)
-	if err != nil {
-		return ingestReport{}, err
+// Ingest scans the seeds folder; while it runs, progress gets the scan's
+// progress now and then (when the service is already scanning, that scan's
+// first).
+func (o *storeOps) Ingest(ctx context.Context, progress func(ingest.Progress)) (ingestReport, error) {
+	type result struct {
+		res ingest.ScanResult
+		err error
 	}
-	return newIngestReport(res), nil
+	done := make(chan result, 1)
+	go func() {
+		res, err := o.library.Scan(ctx)
+		done <- result{res, err}
+	}()
+	tick := time.NewTicker(progressEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case r := <-done:
+			if r.err != nil {
+				return ingestReport{}, r.err
+			}
+			return newIngestReport(r.res), nil
+		case <-tick.C:
+			if p := o.library.Progress(); p.Running && progress != nil {
+				progress(p)
+			}
+		}
+	}
 }
+
+// progressEvery is how often a running ingest's progress is passed on.
+const progressEvery = 100 * time.Millisecond
 
 func (o *storeOps) Broadcast(ctx context.Context, wait bool) (broadcastReport, error) {
 	return o.broadcast(ctx, wait)
@@ -63,7 +92,7 @@ func openOps(ctx context.Context, cfg *config, log *slog.Logger) (ops, func(), e
 	if err != nil {
 		return nil, nil, err
 	}
-	o := &storeOps{store: store, library: ingest.NewLibrary(cfg.SeedsDir, store)}
+	o := &storeOps{store: store, library: ingest.NewLibrary(cfg.SeedsDir, store, ingest.MaxAge(cfg.IngestMaxAge))}
 	o.broadcast = func(ctx context.Context, _ bool) (broadcastReport, error) {
 		return broadcastHere(ctx, cfg, store, log)
 	}
@@ -104,22 +133,50 @@ func shellCommand(ctx context.Context, env *environ, do func(ops) error) error {
 }
 
 func runIngest(ctx context.Context, args []string, env *environ) error {
-	fs := newFlagSet(env, "ingest", "", "Reads new and changed seed files of SEEDS_DIR into the database.")
+	fs := newFlagSet(env, "ingest", "", "Reads new and changed seed files of SEEDS_DIR into the database, and says what\n"+
+		"the folder holds: files, those outside the horizon (INGEST_MAX_AGE), those\n"+
+		"refused by reason. Progress goes to stderr while it runs.")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
 	return shellCommand(ctx, env, func(o ops) error {
-		r, err := o.Ingest(ctx)
+		pr := newProgress(env.stderr, "seeds", isTerminal)
+		r, err := o.Ingest(ctx, func(p ingest.Progress) {
+			pr.Update(p.Seen, p.Expect, "files", fmt.Sprintf("%d parsed, %d stored", p.Parsed, p.Stored))
+		})
+		pr.Done()
 		if err != nil {
 			return fmt.Errorf("ingest: %w", err)
 		}
-		fmt.Fprintf(env.stdout, "seeds: %d files, %d read: %d added, %d changed, %d unchanged, %d refused\n",
-			r.Files, r.Read, r.Added, r.Changed, r.Unchanged, len(r.Refused))
 		for _, why := range r.Refused {
 			fmt.Fprintf(env.stderr, "refused: %s\n", why)
 		}
+		printIngestReport(env.stdout, r)
 		return nil
 	})
+}
+
+// printIngestReport writes the summary of bot ingest.
+func printIngestReport(w io.Writer, r ingestReport) {
+	fmt.Fprintf(w, "seeds: %d files seen, %d read, %d parsed: %d added, %d changed, %d unchanged\n",
+		r.Seen, r.Read, r.Parsed, r.Added, r.Changed, r.Unchanged)
+	if !r.Horizon.IsZero() {
+		fmt.Fprintf(w, "  outside the horizon (feed time before %s): %d\n", r.Horizon.UTC().Format("2006-01-02 15:04 MST"), r.Old)
+	}
+	if len(r.RefusedBy) > 0 {
+		reasons := slices.Collect(maps.Keys(r.RefusedBy))
+		slices.SortFunc(reasons, func(a, b string) int {
+			return cmp.Or(cmp.Compare(r.RefusedBy[b], r.RefusedBy[a]), cmp.Compare(a, b))
+		})
+		total := 0
+		var parts []string
+		for _, why := range reasons {
+			total += r.RefusedBy[why]
+			parts = append(parts, fmt.Sprintf("%s: %d", why, r.RefusedBy[why]))
+		}
+		fmt.Fprintf(w, "  refused, not seed documents: %d (%s)\n", total, strings.Join(parts, "; "))
+	}
+	fmt.Fprintf(w, "  took %s\n", r.Took.Round(time.Millisecond))
 }
 
 func runBroadcast(ctx context.Context, args []string, env *environ) error {
