@@ -89,6 +89,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 		if telegram.ClassOf(err) != telegram.ClassBadPhoto {
 			return msg, true, err
 		}
+		o.events.PhotoFallback(FallbackFileID)
 		b.mu.Lock()
 		if st.fileID == id {
 			st.fileID = ""
@@ -122,6 +123,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 		case telegram.ClassBadPhoto:
 			o.log.Info("bot: Telegram could not fetch a photo", slog.String("article_id", a.ID), slog.String("url", u), slog.Any("err", err))
 			b.fail(b.failed, u)
+			o.events.PhotoFallback(FallbackURL)
 			continue
 		}
 		return msg, true, err
@@ -134,6 +136,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 		if derr != nil {
 			o.log.Info("bot: photo download failed", slog.String("article_id", a.ID), slog.String("url", u), slog.Any("err", derr))
 			b.fail(b.noUpload, u)
+			o.events.PhotoFallback(FallbackUpload)
 			continue
 		}
 		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, tgbotapi.FileBytes{Name: photoName(u), Bytes: data}))
@@ -144,6 +147,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 		case telegram.ClassBadPhoto, telegram.ClassBadRequest:
 			o.log.Info("bot: Telegram refused an uploaded photo", slog.String("article_id", a.ID), slog.String("url", u), slog.Any("err", err))
 			b.fail(b.noUpload, u)
+			o.events.PhotoFallback(FallbackUpload)
 			continue
 		}
 		return msg, true, err
