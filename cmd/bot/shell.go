@@ -27,10 +27,15 @@ type storeOps struct {
 	store     *state.Store
 	library   *ingest.Library
 	broadcast func(ctx context.Context, wait bool) (broadcastReport, error)
+	// scanned, if set, is told of every scan (the service's metrics).
+	scanned func(ingest.ScanResult, error)
 }
 
 func (o *storeOps) Ingest(ctx context.Context) (ingestReport, error) {
 	res, err := o.library.Scan(ctx)
+	if o.scanned != nil {
+		o.scanned(res, err)
+	}
 	if err != nil {
 		return ingestReport{}, err
 	}
