@@ -40,9 +40,17 @@ type Options struct {
 	MaxAge          time.Duration
 	MaxPerBroadcast int
 	// RateLimit is the broadcast's messages a second (RATE_LIMIT); default
-	// defaultRateLimit. Readers' answers and report edits are not counted:
-	// keep it below Telegram's 30/s to leave them room.
+	// defaultRateLimit. Readers' answers and report edits are not counted,
+	// but every free message counts toward Telegram's 30 a second: keep it
+	// below that to leave them room.
 	RateLimit float64
+	// PaidBroadcast sends broadcast messages with allow_paid_broadcast:
+	// Telegram lets them past its 30 a second (up to 1000, as RateLimit
+	// says) and charges Stars for each.
+	PaidBroadcast bool
+	// Unpaced turns Telegram's bot-wide and per-chat limits off, for
+	// benchmarks against a fake that has none; RateLimit still applies.
+	Unpaced bool
 	// Senders is how many sends a broadcast has in flight at most, and so
 	// what a crash can cost; default DefaultSenders.
 	Senders int
@@ -68,8 +76,11 @@ type Options struct {
 	// Grace is how long sends already started may take to finish and be
 	// recorded after the context of Run ends; default defaultGrace.
 	Grace time.Duration
-	// PhotoClient downloads photos that Telegram could not fetch; default
-	// a client with a 30 s timeout.
+	// PhotoClient downloads photos that Telegram could not fetch; default a
+	// client that reaches only public addresses (a seed must not make the
+	// bot fetch anything inside its network), follows at most 3 redirects
+	// and gives up after 30 s. Tests that serve photos from loopback pass
+	// their own.
 	PhotoClient *http.Client
 	// Logger gets the log lines; default slog.Default().
 	Logger *slog.Logger
@@ -113,7 +124,7 @@ func (o Options) withDefaults() Options {
 		o.Grace = defaultGrace
 	}
 	if o.PhotoClient == nil {
-		o.PhotoClient = &http.Client{Timeout: 30 * time.Second}
+		o.PhotoClient = newPhotoClient()
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -128,7 +139,7 @@ func (o Options) withDefaults() Options {
 func newOutbox(c *telegram.Client, o Options) *outbox {
 	return &outbox{
 		client:  c,
-		pace:    newPacer(o.RateLimit, o.ChatSpacing, o.GroupPerMinute),
+		pace:    newPacer(o.RateLimit, o.ChatSpacing, o.GroupPerMinute, !o.Unpaced),
 		photos:  newPhotoBook(o.PhotoClient),
 		log:     o.Logger,
 		events:  o.Events,

@@ -27,11 +27,11 @@ import (
 func BenchmarkBroadcast(b *testing.B) {
 	b.Run("unlimited", func(b *testing.B) {
 		benchBroadcast(b, 10000, tgfake.Options{Unlimited: true},
-			Options{RateLimit: 1000, Senders: 64, ChatSpacing: -1, GroupPerMinute: -1})
+			Options{RateLimit: 1000, Senders: 64, ChatSpacing: -1, GroupPerMinute: -1, Unpaced: true})
 	})
 	b.Run("ceiling", func(b *testing.B) {
 		benchBroadcast(b, 10000, tgfake.Options{Unlimited: true},
-			Options{RateLimit: 1e6, Senders: 64, ChatSpacing: -1, GroupPerMinute: -1})
+			Options{RateLimit: 1e6, Senders: 64, ChatSpacing: -1, GroupPerMinute: -1, Unpaced: true})
 	})
 	b.Run("telegram", func(b *testing.B) {
 		benchBroadcast(b, 300, tgfake.Options{}, Options{RateLimit: 28})

@@ -26,7 +26,7 @@ import (
 // takes a second or two.
 func fastOptions() (tgfake.Options, Options) {
 	return tgfake.Options{GlobalPerSecond: 1000, GlobalBurst: 50, ChatPerSecond: 50},
-		Options{RateLimit: 400, ChatSpacing: 25 * time.Millisecond}
+		Options{RateLimit: 400, ChatSpacing: 25 * time.Millisecond, Unpaced: true}
 }
 
 // subscribe makes the chats active subscribers, directly in the store.
@@ -439,6 +439,7 @@ func TestBroadcastPhotos(t *testing.T) {
 	u := func(p string) string { return srv.URL + p }
 
 	fo, o := fastOptions()
+	o.PhotoClient = srv.Client() // the photos are on loopback: no address guard
 	h := newHarness(t, fo, o)
 	var chats []int64
 	for i := range 20 {

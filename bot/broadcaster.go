@@ -38,6 +38,7 @@ type Broadcaster struct {
 	out   *outbox
 	opt   Options
 	log   *slog.Logger
+	kind  sendKind      // broadcastSend, or paidSend with Options.PaidBroadcast
 	wake  chan struct{} // a request was queued (buffered: one wake-up is enough)
 
 	mu         sync.Mutex
@@ -78,7 +79,12 @@ func newBroadcaster(store *state.Store, out *outbox, opt Options) *Broadcaster {
 	if cur, err := store.CurrentBroadcast(); err == nil {
 		resumed = cur.ID
 	}
+	kind := broadcastSend
+	if opt.PaidBroadcast {
+		kind = paidSend
+	}
 	return &Broadcaster{
+		kind:      kind,
 		resumed:   resumed,
 		store:     store,
 		out:       out,

@@ -25,8 +25,10 @@ type catalog struct {
 	Hint              string
 	NoArticles        string
 	LatestUsage       string
-	NotAllowed        string
-	Failed            string
+	// TryLater answers a reader whose article could not be sent now.
+	TryLater   string
+	NotAllowed string
+	Failed     string
 
 	AnnounceUsage   string
 	AnnounceQueued  string // %d: the running broadcast's ID
@@ -59,6 +61,7 @@ func catalogFor(lang string) catalog {
 			Hint:              "I only understand commands. /help lists them.",
 			NoArticles:        "No articles yet.",
 			LatestUsage:       "Usage: /latest or /latest n, with n from 1 to 5.",
+			TryLater:          "Couldn't send it now. Please try again in a minute.",
 			NotAllowed:        "Not allowed.",
 			Failed:            "Something went wrong. Please try again later.",
 			AnnounceUsage:     "Usage: /announce text",
@@ -87,6 +90,7 @@ func catalogFor(lang string) catalog {
 		Hint:              "我只懂命令。发送 /help 查看命令列表。",
 		NoArticles:        "还没有文章。",
 		LatestUsage:       "用法：/latest 或 /latest n（n 为 1 到 5）。",
+		TryLater:          "现在发送不了，请一分钟后再试。",
 		NotAllowed:        "无权执行此命令。",
 		Failed:            "出错了，请稍后再试。",
 		AnnounceUsage:     "用法：/announce 文本",

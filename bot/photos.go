@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -28,10 +29,11 @@ const maxUpload = 10 << 20
 // outcome.
 type photoBook struct {
 	http *http.Client
+	now  func() time.Time
 
 	mu       sync.Mutex
 	articles map[string]*photoState // by article ID
-	failed   map[string]bool        // URLs Telegram could not fetch
+	failed   map[string]bool        // URLs Telegram could not fetch, or fetched too slowly
 	noUpload map[string]bool        // URLs we could not download or upload
 }
 
@@ -39,21 +41,36 @@ type photoState struct {
 	turn   chan struct{} // held by the sender finding out what works
 	fileID string        // what Telegram gave the photo
 	none   bool          // no URL and no upload worked: send text
+	used   time.Time
 }
 
+// photoTurnWait is how long a sender waits for another sender's first
+// attempt at an article's photo before it sends the text form instead:
+// one slow photo URL stalls no broadcast.
+const photoTurnWait = 3 * time.Second
+
+// photoIdle is how long an article's photo state is kept unused: longer
+// than any article is broadcast.
+const photoIdle = 8 * 24 * time.Hour
+
 func newPhotoBook(client *http.Client) *photoBook {
-	return &photoBook{http: client, articles: make(map[string]*photoState),
+	return &photoBook{http: client, now: time.Now, articles: make(map[string]*photoState),
 		failed: make(map[string]bool), noUpload: make(map[string]bool)}
 }
 
 // forget drops what failed, keeping the file_ids: a URL may work again in a
-// later broadcast.
+// later broadcast. The states of articles unused for photoIdle go.
 func (b *photoBook) forget() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	clear(b.failed)
 	clear(b.noUpload)
-	for _, st := range b.articles {
+	now := b.now()
+	for id, st := range b.articles {
+		if now.Sub(st.used) >= photoIdle {
+			delete(b.articles, id)
+			continue
+		}
 		st.none = false
 	}
 }
@@ -66,6 +83,7 @@ func (b *photoBook) state(id string) *photoState {
 		st = &photoState{turn: make(chan struct{}, 1)}
 		b.articles[id] = st
 	}
+	st.used = b.now()
 	return st
 }
 
@@ -97,8 +115,13 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 		b.mu.Unlock()
 	}
 
+	wait := time.NewTimer(photoTurnWait)
+	defer wait.Stop()
 	select {
 	case st.turn <- struct{}{}:
+	case <-wait.C:
+		o.log.Info("bot: another send is still trying the photo; sending the text", slog.String("article_id", a.ID))
+		return msg, false, nil
 	case <-l.ctx.Done():
 		return msg, true, l.ctx.Err()
 	}
@@ -107,7 +130,15 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 		return msg, false, nil
 	} else if id != "" {
 		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, tgbotapi.FileID(id)))
-		return msg, true, err
+		if telegram.ClassOf(err) != telegram.ClassBadPhoto {
+			return msg, true, err
+		}
+		o.events.PhotoFallback(FallbackFileID)
+		b.mu.Lock()
+		if st.fileID == id {
+			st.fileID = ""
+		}
+		b.mu.Unlock()
 	}
 
 	urls := append([]string{a.Photo.URL}, a.Photo.Fallbacks...)
@@ -125,6 +156,11 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 			b.fail(b.failed, u)
 			o.events.PhotoFallback(FallbackURL)
 			continue
+		case telegram.ClassUnknownOutcome:
+			// It may have arrived: this reader's send is over. The URL
+			// is too slow to try again for the others.
+			o.log.Info("bot: a photo send timed out; the others skip its URL", slog.String("article_id", a.ID), slog.String("url", u), slog.Any("err", err))
+			b.fail(b.failed, u)
 		}
 		return msg, true, err
 	}
@@ -187,6 +223,9 @@ func (b *photoBook) download(ctx context.Context, u string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, fmt.Errorf("bot: download photo: %w", err)
+	}
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return nil, fmt.Errorf("bot: download photo %s: not an http or https URL", u)
 	}
 	resp, err := b.http.Do(req)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newsbot/newsbot/bot/telegram"
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
@@ -201,5 +202,9 @@ func (b *Bot) latest(ctx context.Context, r request, n int) {
 		if _, err := b.store.Deactivate(r.chat, deactivate, time.Now()); err != nil && !errors.Is(err, state.ErrNotFound) {
 			b.log.Error("bot: deactivate", slog.Int64("chat_id", r.chat), slog.Any("err", err))
 		}
+	}
+	if telegram.ClassOf(failed) == telegram.ClassTransient {
+		// Not delivered, even as text: say so, if that goes through.
+		b.out.reply(ctx, r.chat, c.TryLater)
 	}
 }

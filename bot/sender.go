@@ -28,22 +28,19 @@ type outbox struct {
 
 // A lane says how one message waits before it goes: ctx bounds the waits,
 // send bounds the HTTP request (it may outlive ctx by a grace period, so
-// that a request already written is answered and recorded), and global
-// says whether the broadcast's global limiter applies. before, if set, is
-// called right before every HTTP request; an error from it stops the send
-// and is returned.
+// that a request already written is answered and recorded), and kind says
+// which of the pacer's limits apply. before, if set, is called right
+// before every HTTP request; an error from it stops the send and is
+// returned.
 type lane struct {
 	ctx    context.Context
 	send   context.Context
-	global bool
-	// edit marks an edit of a message already in the chat: Telegram counts
-	// it against the bot-wide limit only, so the chat's pacing is skipped.
-	edit   bool
+	kind   sendKind
 	before func() error
 }
 
 // readerLane is the lane of readers' answers: one context, no broadcast
-// limiter (the bot-wide ceiling applies to every lane).
+// rate (the bot-wide ceiling and the chat's limits apply).
 func readerLane(ctx context.Context) lane { return lane{ctx: ctx, send: ctx} }
 
 // send sends m into chat. It returns the final error: an *telegram.Error whose class
@@ -53,24 +50,7 @@ func readerLane(ctx context.Context) lane { return lane{ctx: ctx, send: ctx} }
 func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Message, error) {
 	backoff := o.backoff
 	for try := 1; ; {
-		if err := o.pace.pause.wait(l.ctx); err != nil {
-			return tgbotapi.Message{}, err
-		}
-		if !l.edit {
-			if err := o.pace.waitChat(l.ctx, chat); err != nil {
-				return tgbotapi.Message{}, err
-			}
-		}
-		if l.global {
-			if err := o.pace.waitGlobal(l.ctx); err != nil {
-				return tgbotapi.Message{}, err
-			}
-		}
-		if err := o.pace.waitCeiling(l.ctx); err != nil {
-			return tgbotapi.Message{}, err
-		}
-		// A pause may have begun while this send waited for its tokens.
-		if err := o.pace.pause.wait(l.ctx); err != nil {
+		if err := o.pace.wait(l.ctx, chat, l.kind); err != nil {
 			return tgbotapi.Message{}, err
 		}
 		if l.before != nil {
@@ -78,7 +58,11 @@ func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Messag
 				return tgbotapi.Message{}, err
 			}
 		}
-		msg, err := o.client.Send(l.send, m)
+		var opts []telegram.SendOption
+		if l.kind == paidSend {
+			opts = append(opts, telegram.AllowPaidBroadcast())
+		}
+		msg, err := o.client.Send(l.send, m, opts...)
 		var e *telegram.Error
 		if err == nil || !errors.As(err, &e) {
 			return msg, err
@@ -119,20 +103,28 @@ func (o *outbox) reply(ctx context.Context, chat int64, text string) (tgbotapi.M
 // under the bot-wide ceiling, waiting out a 429. Errors are those of send.
 func (o *outbox) edit(ctx context.Context, chat int64, id int, text string) (tgbotapi.Message, error) {
 	l := readerLane(ctx)
-	l.edit = true
+	l.kind = editSend
 	return o.send(l, chat, tgbotapi.NewEditMessageText(chat, id, text))
 }
 
 // article sends an article into chat in lang: with its photo when one
 // works (see photoBook), else as text; the plain form when Telegram refuses
 // the HTML. Errors are those of send.
+//
+// An answer (not a broadcast, whose failures wait for a retry) whose photo
+// fails past the retries with a 5xx goes as text: a server that can't send
+// photos still answers the reader.
 func (o *outbox) article(l lane, chat int64, a content.Article, lang string) (tgbotapi.Message, error) {
 	if a.Photo != nil && a.Photo.URL != "" {
 		msg, done, err := o.photos.send(l, o, chat, a, lang)
-		if done {
+		photoFailed := l.kind == answerSend && telegram.ClassOf(err) == telegram.ClassTransient
+		if done && !photoFailed {
 			return o.plainOnBadRequest(l, chat, a, lang, msg, err)
 		}
 		o.events.PhotoFallback(FallbackText)
+		if photoFailed {
+			o.log.Warn("bot: the photo could not be sent; answering with the text", slog.String("article_id", a.ID), slog.Any("err", err))
+		}
 	}
 	msg, err := o.send(l, chat, articleText(chat, a, lang))
 	return o.plainOnBadRequest(l, chat, a, lang, msg, err)

@@ -1,6 +1,12 @@
 package content
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"strings"
+	"time"
+)
 
 // An Article is the summary of one seed document.
 type Article struct {
@@ -25,8 +31,13 @@ type Article struct {
 	// Paragraphs are the article's text paragraphs in order; Lead is the
 	// first of them.
 	Paragraphs []string
-	// Source is the outlet's display name (美国之音, 法广, …; else the host).
+	// Source is the outlet's display name in simplified Chinese (美国之音,
+	// 法广, …; see OutletName), else the URL's host without "www.".
 	Source string
+	// Outlet is the outlet's key, stable for other packages to keep: one
+	// of Outlets ("voa", "rfi", …), else the URL's host without "www."
+	// (the same as Source).
+	Outlet string
 }
 
 // A Photo is an article's first content image.
@@ -40,4 +51,18 @@ type Photo struct {
 	// in order: the origin behind an image proxy, then the largest srcset
 	// candidates.
 	Fallbacks []string
+}
+
+// articleID derives an article's ID from its URL: the first 16 hex digits of
+// the SHA-256 of the normalized URL (trimmed, scheme and host in lower case,
+// no fragment). It doesn't depend on the file's name, so it is stable across
+// re-reads and renames.
+func articleID(u *url.URL) string {
+	n := *u
+	n.Scheme = strings.ToLower(n.Scheme)
+	n.Host = strings.ToLower(n.Host)
+	n.Fragment = ""
+	n.RawFragment = ""
+	sum := sha256.Sum256([]byte(n.String()))
+	return hex.EncodeToString(sum[:8])
 }

@@ -90,10 +90,13 @@ func checkCorpusFile(t *testing.T, file string) {
 		t.Errorf("got headline %q, want the link text %q", a.Headline, d.linkText)
 	}
 
-	// Source: the outlet in the file's name.
+	// Source and Outlet: the outlet in the file's name.
 	outlet := strings.TrimSuffix(name[strings.LastIndex(name, "_")+1:], ".md")
 	if want := corpusSources[outlet]; a.Source != want {
 		t.Errorf("got source %q, want %q", a.Source, want)
+	}
+	if a.Outlet != outlet {
+		t.Errorf("got outlet %q, want %q", a.Outlet, outlet)
 	}
 
 	// Published: the date block, a little before the feed saw the item;

@@ -9,13 +9,9 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// The date blocks that open an article's HTML, by outlet:
-//
-//	VOA   <div><i>Fri, 07 Apr 2023 13:08:07 GMT</i></div>       RFC 1123
-//	RFI   <div>23/09/2023 - 19:18</div>                           Paris time
-//	DW    <div><i>author<br>2023-04-13T10:47:01.285Z</i></div>    RFC 3339
-//	NYT   <address>…</address><time datetime="2024-03-01 09:11:39"> Beijing time
-//	BBC   <time dateTime="2020-10-12">24 分钟前</time>             a day, and an age
+// The date block opens an article's HTML: a time, alone in a block or a
+// <time> element, or after an author ("author<br>time"). Its forms are the
+// outlets' (the dates of each row of outlets) and commonDateLayouts.
 
 // maxDateText is the longest text, in bytes, and maxDateNodes the most
 // nodes, read as a date block.
@@ -24,69 +20,82 @@ const (
 	maxDateNodes = 32
 )
 
-// The layouts of date blocks, by the shape of the text: those that carry a
-// zone, and those written in the outlet's own zone.
-var (
-	// "Fri, 07 Apr 2023 13:08:07 GMT"
-	namedLayouts = [...]string{
-		time.RFC1123, time.RFC1123Z, "Mon, 2 Jan 2006 15:04:05 MST", "Mon, 2 Jan 2006 15:04:05 -0700",
-		time.RFC822, time.RFC822Z,
-	}
-	// "2023-04-13T10:47:01.285Z", "2024-03-01 09:11:39+08:00"
-	isoZoned = [...]string{time.RFC3339Nano, "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05 -0700"}
-	// "2024-03-01 09:11:39"
-	isoZoneless = [...]string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02T15:04"}
-	// "23/09/2023 - 19:18"
-	dayFirstLayouts = [...]string{"02/01/2006 - 15:04", "02/01/2006 15:04", "02/01/2006 - 15:04:05"}
+// commonDateLayouts are forms of date blocks that no one outlet owns:
+// variants of the outlets' forms, with a one-digit day, a numeric zone or
+// no seconds. They are tried after the outlets' own.
+var commonDateLayouts = [...]string{
+	time.RFC1123Z, "Mon, 2 Jan 2006 15:04:05 MST", "Mon, 2 Jan 2006 15:04:05 -0700",
+	"2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05 -0700",
+	"2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02T15:04",
+	"02/01/2006 15:04", "02/01/2006 - 15:04:05",
+}
+
+// A dateLayout is one form of a date block's text.
+type dateLayout struct {
+	layout string
+	// zoned: the text says its zone. A time without one is read in the
+	// outlet's zone.
+	zoned bool
+	// dayOnly: a date without a time of day, read as the day's start in
+	// UTC.
+	dayOnly bool
+}
+
+// The shapes of a date's text, by its first characters: parseDate tries
+// only the layouts of the text's shape, since a failed time.Parse
+// allocates.
+const (
+	shapeNamed    = iota // "Fri, 07 Apr 2023 13:08:07 GMT": a capital, and ", "
+	shapeDayFirst        // "23/09/2023 - 19:18"
+	shapeISODay          // "2020-10-12"
+	shapeISOZoned        // "2023-04-13T10:47:01.285Z", "2024-03-01 09:11:39+08:00"
+	shapeISO             // "2024-03-01 09:11:39"
+	shapeOther
+	numShapes
 )
+
+// dateShape returns the shape of s: a date's text, or a layout.
+func dateShape(s string) int {
+	if len(s) < 10 {
+		return shapeOther
+	}
+	c := s[0]
+	digit := '0' <= c && c <= '9'
+	switch {
+	case 'A' <= c && c <= 'Z' && strings.Contains(s, ", "):
+		return shapeNamed
+	case digit && s[2] == '/':
+		return shapeDayFirst
+	case digit && s[4] == '-':
+		switch {
+		case len(s) == 10:
+			return shapeISODay
+		case strings.HasSuffix(s, "Z") || strings.LastIndexAny(s, "+-") > 10 || strings.Contains(s, "Z07"):
+			return shapeISOZoned
+		}
+		return shapeISO
+	}
+	return shapeOther
+}
 
 // parseDate reads s as a date block's time; zone is the outlet's zone for
 // times written without one. A date without a time reads as that day's
-// start, with dayOnly set. It tries only the layouts of s's shape: a
-// failed time.Parse allocates.
+// start, with dayOnly set.
 func parseDate(s string, zone *time.Location) (t time.Time, dayOnly, ok bool) {
 	s = strings.TrimSpace(s)
 	if len(s) < 10 || len(s) > 64 {
 		return time.Time{}, false, false
 	}
-	try := func(layouts []string, loc *time.Location) bool {
-		for _, l := range layouts {
-			if tm, err := time.ParseInLocation(l, s, loc); err == nil {
-				t = tm
-				return true
-			}
+	for _, l := range allRules().dates[dateShape(s)] {
+		loc := zone
+		if l.zoned || l.dayOnly {
+			loc = time.UTC
 		}
-		return false
+		if tm, err := time.ParseInLocation(l.layout, s, loc); err == nil {
+			return plausible(tm.UTC(), l.dayOnly)
+		}
 	}
-	c := s[0]
-	digit := '0' <= c && c <= '9'
-	switch {
-	case 'A' <= c && c <= 'Z':
-		if !strings.Contains(s, ", ") || !try(namedLayouts[:], time.UTC) {
-			return time.Time{}, false, false
-		}
-	case digit && s[2] == '/':
-		if !try(dayFirstLayouts[:], zone) {
-			return time.Time{}, false, false
-		}
-	case digit && s[4] == '-':
-		if len(s) == 10 {
-			if tm, err := time.Parse("2006-01-02", s); err == nil {
-				return plausible(tm, true)
-			}
-			return time.Time{}, false, false
-		}
-		zoned := strings.HasSuffix(s, "Z") || strings.LastIndexAny(s, "+-") > 10
-		switch {
-		case zoned && try(isoZoned[:], time.UTC):
-		case !zoned && try(isoZoneless[:], zone):
-		default:
-			return time.Time{}, false, false
-		}
-	default:
-		return time.Time{}, false, false
-	}
-	return plausible(t.UTC(), false)
+	return time.Time{}, false, false
 }
 
 func plausible(t time.Time, dayOnly bool) (time.Time, bool, bool) {

@@ -8,10 +8,23 @@
 // time in milliseconds at which the feed saw the item, a markdown link whose
 // text is the headline and whose target is the article's URL, and a line of
 // dashes. The outlet's HTML follows. Parse reads one document; ParseFile
-// reads one file; LoadDir reads a folder (the files SeedFiles lists) and
-// reports, per file, the documents it had to refuse. The errors wrap the
-// sentinels ErrEmpty, ErrBinary, ErrNotUTF8, ErrTooLarge, ErrNoTime,
-// ErrNoHeadline, ErrEmptyHeadline and ErrNoRule; a file's are *FileError.
+// reads one file; SeedFiles lists the candidate documents of a folder.
+// Choosing between two documents of one URL, so of one ID, is the caller's
+// (the newer FeedTime wins). The errors wrap the sentinels ErrEmpty,
+// ErrBinary, ErrNotUTF8, ErrTooLarge, ErrNoTime, ErrNoHeadline,
+// ErrEmptyHeadline and ErrNoRule; a file's are *FileError.
+//
+// # Outlets
+//
+// The outlets the package knows — VOA, RFI, DW, the New York Times, BBC,
+// RFA, China Digital Times — are one table, a row each: the hosts of their
+// article URLs, their names in simplified and traditional Chinese and in
+// English, the zone of their date blocks, and the forms of their items that
+// the generic rules below don't know (their date layouts, furniture,
+// footers, classes, placeholder images). Article.Outlet is the row's key
+// ("voa", "rfi", …), else the URL's host; Article.Source is the outlet's
+// name in simplified Chinese, else the host. Outlets lists the keys and
+// OutletName gives a name in a language.
 //
 // # What is extracted
 //
@@ -23,11 +36,13 @@
 //     "author<br>ISO time", the NYT's <time datetime> (written in Beijing
 //     time by its Chinese edition), BBC's <time dateTime> day refined by its
 //     "N 分钟前" age from the feed time — else the feed time.
-//   - Photo: the first content image. Pixels, icons, emoji, separators
-//     ("grey line"), avatars, logos and RFI's social-media placeholder
-//     (RFI_FB.png) are skipped. Lazy images are read from data-src or
-//     srcset. An images.weserv.nl URL is kept, its origin is the first
-//     fallback; then come the two largest other srcset candidates.
+//   - Photo: the first content image, in the text, a figure block or a
+//     heading (WordPress centres images in <h3>). Pixels, icons, emoji,
+//     separators ("grey line"), avatars, logos and RFI's social-media
+//     placeholder (RFI_FB.png) are skipped. Lazy images are read from
+//     data-src or srcset. An images.weserv.nl URL is kept, its origin is
+//     the first fallback; then come the two largest other srcset
+//     candidates.
 //   - Caption: the photo's <figcaption> without its <cite> or © credit,
 //     WordPress's wp-caption-text, a <p> beside the image in its figure
 //     block (BBC) that is not the "图像来源" credit, or the <small> right
@@ -39,13 +54,15 @@
 //     dropped; traditional characters are kept as written. Never
 //     paragraphs: spacers, subheadings (a wholly bold line not ending a
 //     sentence, or a short "谁：什么" line without a stop), bylines and
-//     translator lines ("作者：", "记者：… 责编：…"), credits and copyright
-//     lines, headings, figure blocks and captions, lists (RFA's and BBC's
-//     related links), embeds (iframes, tweets — classed or a <blockquote>
-//     linking to the post —, WordPress post embeds),
-//     scripts, share buttons, promotion blocks, ads, <footer> and
-//     <address>, the feedx footer ("获取更多RSS") and China Digital Times'
-//     archive card ("CDT 档案卡") with all that follows it.
+//     translator lines ("作者：", "记者：… 责编：…", "文 / …", "撰稿/ …"),
+//     credits and copyright lines, headings, figure blocks and captions,
+//     lists (RFA's and BBC's related links), embeds (iframes, tweets —
+//     classed or a <blockquote> linking to the post —, WordPress post
+//     embeds), scripts, share buttons, promotion blocks, ads, <footer> and
+//     <address>, the feedx footer ("获取更多RSS"), the footer of WordPress
+//     feed plugins ("Feed enhanced by …", in a <p> or a block of its own)
+//     and China Digital Times' archive card ("CDT 档案卡") with all that
+//     follows it.
 //   - Lead: the first paragraph. Text written outside any <p> is dropped,
 //     except a dateline before the first paragraph (VOA's "华盛顿 — "),
 //     which opens it, as on the outlet's page. A document with no <p> at

@@ -6,8 +6,8 @@ import "errors"
 // refused with ErrTooLarge without being read into memory.
 const MaxSize = 2 << 20
 
-// Errors that Parse, ParseFile and LoadDir wrap to say why a document was
-// refused; check them with errors.Is.
+// Errors that Parse and ParseFile wrap to say why a document was refused;
+// check them with errors.Is.
 var (
 	// ErrEmpty: the document holds nothing but white space.
 	ErrEmpty = errors.New("empty document")
@@ -30,7 +30,9 @@ var (
 )
 
 // A FileError says which file could not be read or parsed, and why. Err wraps
-// one of the package's sentinel errors or an error from the os package.
+// one of the package's sentinel errors or an error from the os package. Err
+// may be an error Parse returned: the file's error then names the package
+// once, "content: PATH: REASON".
 type FileError struct {
 	Path string
 	Err  error
@@ -38,8 +40,20 @@ type FileError struct {
 
 // Error returns "content: PATH: REASON".
 func (e *FileError) Error() string {
-	return "content: " + e.Path + ": " + e.Err.Error()
+	reason := e.Err
+	if pe, ok := reason.(*parseError); ok {
+		reason = pe.err
+	}
+	return "content: " + e.Path + ": " + reason.Error()
 }
 
 // Unwrap returns the reason, for errors.Is and errors.As.
 func (e *FileError) Unwrap() error { return e.Err }
+
+// A parseError is an error of Parse: "content: REASON". A FileError holding
+// one says the reason without repeating the prefix.
+type parseError struct{ err error }
+
+func (e *parseError) Error() string { return "content: " + e.err.Error() }
+
+func (e *parseError) Unwrap() error { return e.err }

@@ -16,6 +16,7 @@ import (
 // time, for text outside <p>, only when the first walk found no paragraph.
 type extractor struct {
 	base      *url.URL
+	rules     *rules
 	zone      *time.Location // of date blocks written without a zone
 	feed      time.Time
 	published time.Time
@@ -39,10 +40,11 @@ const (
 	classFigure                       // a figure block
 )
 
-// extract fills a's Published, Lead, Photo and Paragraphs from body. It
-// reports false when the article's text is not UTF-8. (Elsewhere, in
-// captions for instance, bytes that are not UTF-8 are dropped.)
-func extract(a *Article, base *url.URL, body []byte) bool {
+// extract fills a's Published, Lead, Photo and Paragraphs from body; zone
+// is the outlet's, for date blocks written without one. It reports false
+// when the article's text is not UTF-8. (Elsewhere, in captions for
+// instance, bytes that are not UTF-8 are dropped.)
+func extract(a *Article, base *url.URL, zone *time.Location, body []byte) bool {
 	root, err := html.ParseWithOptions(bytes.NewReader(body), html.ParseOptionEnableScripting(false))
 	if err != nil {
 		// x/net/html fails only when the reader does; a bytes.Reader
@@ -50,7 +52,7 @@ func extract(a *Article, base *url.URL, body []byte) bool {
 		return true
 	}
 	doc := goquery.NewDocumentFromNode(root)
-	x := &extractor{base: base, zone: outletZone(base.Hostname()), feed: a.FeedTime}
+	x := &extractor{base: base, rules: allRules(), zone: zone, feed: a.FeedTime}
 	x.seg.text.b = make([]byte, 0, 1024)
 	for _, n := range doc.Nodes {
 		x.walk(n)
@@ -99,8 +101,13 @@ func (x *extractor) element(n *html.Node) {
 	case atom.Img:
 		x.image(n)
 		return
-	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Address:
-		// Headings and author blocks are never article text.
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		// Headings are never article text, but their images count:
+		// WordPress centres images in them (<h3><img></h3>).
+		x.images(n)
+		return
+	case atom.Address:
+		// Author blocks are never article text.
 		return
 	case atom.Noscript:
 		// Images only: the text of a <noscript> is a message to browsers.
@@ -189,14 +196,15 @@ func (x *extractor) skipped(n *html.Node) bool {
 			return true
 		case a.Key == "aria-hidden" && a.Val == "true" && n.DataAtom != atom.Img:
 			return true
-		case a.Key == "data-e2e" && a.Val == "advertisement":
-			return true
-		case strings.HasPrefix(a.Key, "data-selfpromo"):
-			return true
 		case a.Key == "role" && (a.Val == "complementary" || a.Val == "navigation"):
 			return true
 		case a.Key == "style" && strings.Contains(strings.ReplaceAll(a.Val, " ", ""), "display:none"):
 			return true
+		}
+		for _, r := range x.rules.skipAttrs {
+			if strings.HasPrefix(a.Key, r.prefix) && (r.val == "" || a.Val == r.val) {
+				return true
+			}
 		}
 	}
 	return false
@@ -232,17 +240,19 @@ func embedQuote(n *html.Node) bool {
 	return false
 }
 
-// skipClasses name, in part, the classes of blocks skipped skips.
+// skipClasses name, in part, the classes of blocks skipped skips; the
+// outlets' own are in their rows of outlets.
 var skipClasses = [...]string{
 	"share", "addtoany", "a2a_", "social", "selfpromo", "self-promo", "newsletter",
-	"related", "advert", "adcontainer", "dotcom-ad", "promo", "sponsor", "subscribe",
+	"related", "advert", "adcontainer", "promo", "sponsor", "subscribe",
 	"twitter-tweet", "instagram-media", "tiktok-embed", "wp-embedded", "embed",
 	"byline", "copyright", "comment", "post-tags", "jp-relatedposts",
 }
 
 // figureClasses name, in part, the classes of figure blocks: WordPress's
-// wp-caption, BBC's "Figure-…", RFA's "image-richtext".
-var figureClasses = [...]string{"figure", "wp-caption", "image-richtext"}
+// wp-caption, BBC's "Figure-…"; the outlets' own are in their rows of
+// outlets.
+var figureClasses = [...]string{"figure", "wp-caption"}
 
 // classOf returns what n's class attribute says.
 func (x *extractor) classOf(n *html.Node) classKind {
@@ -265,13 +275,13 @@ func (x *extractor) kindOf(class string) classKind {
 		}
 	}
 	var k classKind
-	for _, s := range skipClasses {
+	for _, s := range x.rules.skipClasses {
 		if bytes.Contains(x.lower, []byte(s)) {
 			k |= classSkip
 			break
 		}
 	}
-	for _, s := range figureClasses {
+	for _, s := range x.rules.figureClasses {
 		if bytes.Contains(x.lower, []byte(s)) {
 			k |= classFigure
 			break

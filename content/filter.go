@@ -1,6 +1,7 @@
 package content
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -47,15 +48,16 @@ func isPlainHeading(s string, runes int) bool {
 }
 
 // bylineRoles start a byline or a credit line: "作者：…", "记者：… 责编：…",
-// "（翻译和编辑：…）".
+// "（翻译和编辑：…）", "文 / …".
 var bylineRoles = [...]string{
 	"作者", "记者", "記者", "编辑", "編輯", "责编", "責編", "翻译", "翻譯",
 	"撰稿", "撰文", "网编", "網編", "摄影", "攝影", "编译", "編譯", "校对",
-	"来源", "來源", "文字",
+	"来源", "來源", "文字", "文",
 }
 
 // isByline reports a short line naming the author, reporter, editor or
-// translator, with no sentence in it.
+// translator, with no sentence in it: a role, then a colon ("作者：",
+// "翻译和编辑：") or a slash ("文 / 周远", "撰稿/ 李四").
 func isByline(s string, runes int) bool {
 	// RFI wraps its translator line in dots: ".（翻译编辑：…）."
 	s = strings.Trim(s, " .")
@@ -64,11 +66,19 @@ func isByline(s string, runes int) bool {
 	}
 	s = strings.TrimLeft(s, "。·（(【[")
 	for _, role := range bylineRoles {
-		if !strings.HasPrefix(s, role) {
+		rest, ok := strings.CutPrefix(s, role)
+		if !ok {
 			continue
 		}
-		rest := s[len(role):]
-		// "作者：", "作者:", "翻译和编辑：": a colon within a few runes.
+		// The separator right after the role, or after a space.
+		switch r, _ := utf8.DecodeRuneInString(strings.TrimLeft(rest, " ")); r {
+		case '/', '／', '：', ':':
+			return true
+		}
+		if utf8.RuneCountInString(role) == 1 {
+			continue // "文章：…" is no byline
+		}
+		// "翻译和编辑：": a colon within a few runes.
 		for i, r := range rest {
 			if r == '：' || r == ':' {
 				return true
@@ -88,8 +98,32 @@ var creditPrefixes = [...]string{
 }
 
 // isCredit reports a photo credit or a copyright line.
-func isCredit(s string) bool {
-	for _, p := range creditPrefixes {
+func isCredit(s string) bool { return hasPrefixIn(s, creditPrefixes[:]) }
+
+// feedBoilerplate starts a paragraph that is the feed's furniture rather
+// than the article: the feedx footer, and the footer that WordPress feed
+// plugins append to each item ("Feed enhanced by Better Feed from …").
+// The outlets' furniture is in their rows of outlets.
+var feedBoilerplate = [...]string{"获取更多RSS", "獲取更多RSS", "Feed enhanced by"}
+
+// isBoilerplate reports furniture of the outlet or the feed, by its start:
+// article paragraphs are long, and reading them whole is costly.
+func isBoilerplate(s string) bool {
+	return isCredit(s) || hasPrefixIn(s, allRules().boilerplate)
+}
+
+// feedFooters start a footer after which nothing is article text: the
+// feedx footer. The outlets' footers are in their rows of outlets.
+var feedFooters = [...]string{"获取更多RSS", "獲取更多RSS"}
+
+// isFooter reports the start of a footer.
+func isFooter(s string) bool {
+	return hasPrefixIn(strings.TrimLeft(s, "【[ "), allRules().footers)
+}
+
+// hasPrefixIn reports whether s starts with one of prefixes.
+func hasPrefixIn(s string, prefixes []string) bool {
+	for _, p := range prefixes {
 		if strings.HasPrefix(s, p) {
 			return true
 		}
@@ -97,64 +131,44 @@ func isCredit(s string) bool {
 	return false
 }
 
-// boilerplate starts a paragraph that is the outlet's or the feed's
-// furniture rather than the article: disclaimers, the feedx footer, end
-// markers, links to the original.
-var boilerplate = [...]string{
-	"获取更多RSS", "獲取更多RSS", "德国之声致力于", "德國之聲致力於", "~. Fin .~",
-	"点击查看本文英文版", "點擊查看本文英文版",
-}
-
-// isBoilerplate reports furniture of the outlet or the feed, by its start:
-// article paragraphs are long, and reading them whole is costly.
-func isBoilerplate(s string) bool {
-	if isCredit(s) {
-		return true
-	}
-	for _, b := range boilerplate {
-		if strings.HasPrefix(s, b) {
-			return true
-		}
-	}
-	return false
-}
-
-// footerMarks start a footer after which nothing is article text: the China
-// Digital Times archive card ("CDT 档案卡" with title, author, date, source,
-// copyright note) and the feedx footer.
-var footerMarks = [...]string{
-	"CDT 档案卡", "CDT档案卡", "CDT 檔案卡", "CDT檔案卡", "获取更多RSS", "獲取更多RSS",
-	"版权说明：该作品版权归原作者所有", "版權說明：該作品版權歸原作者所有",
-}
-
-// isFooter reports the start of a footer.
-func isFooter(s string) bool {
-	s = strings.TrimLeft(s, "【[ ")
-	for _, m := range footerMarks {
-		if strings.HasPrefix(s, m) {
-			return true
-		}
-	}
-	return false
-}
+// furnitureOpeners are the brackets and dots that may open a byline, a
+// credit, boilerplate or a footer.
+const furnitureOpeners = " .。·（(【["
 
 // mayBeFurniture is a quick test before isByline, isBoilerplate and
 // isFooter: most paragraphs start with a character none of their patterns
-// starts with. The characters are the first ones of every pattern above,
-// after the brackets and dots that may open them.
+// starts with, after the brackets and dots that may open them.
 func mayBeFurniture(s string) bool {
 	for _, r := range s {
 		switch r {
-		case ' ', '.', '。', '·', '（', '(', '【', '[':
-			continue // an opening bracket or dot: look further
-		case '©', 'Ⓒ', 'C', 'c', '版', '图', '圖', 'I', 'G', '获', '獲', '德', '~', '点', '點',
-			'作', '记', '記', '编', '編', '责', '責', '翻', '譯', '译', '撰', '网', '網', '摄', '攝',
-			'校', '来', '來', '文':
-			return true
+		case ' ', '.', '。', '·', '（', '(', '【', '[': // furnitureOpeners
+			continue
 		}
-		return false
+		return allRules().furnitureStarts.has(r)
 	}
 	return false
+}
+
+// A runeSet is a set of characters.
+type runeSet struct {
+	ascii [utf8.RuneSelf]bool
+	other []rune // sorted
+}
+
+func (s *runeSet) add(r rune) {
+	if r < utf8.RuneSelf {
+		s.ascii[r] = true
+	} else if i, found := slices.BinarySearch(s.other, r); !found {
+		s.other = slices.Insert(s.other, i, r)
+	}
+}
+
+func (s *runeSet) has(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 0 && s.ascii[r]
+	}
+	_, found := slices.BinarySearch(s.other, r)
+	return found
 }
 
 // maxLinkLine is the length, in runes, under which a line that is all link

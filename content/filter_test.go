@@ -22,6 +22,14 @@ func TestParagraphFilters(t *testing.T) {
 		{".（翻译编辑：RFI法广电台 小明）.", false, "byline"},
 		{"（翻译和编辑：RFI 法广电台 小明）", false, "byline"},
 		{"记者：您怎么看这件事？", false, "text"},
+		{"文 / 周远", false, "byline"},
+		{"文/ 记者 张三", false, "byline"},
+		{"撰稿 / 李四", false, "byline"},
+		{"编辑／王五", false, "byline"},
+		{"（文：周远）", false, "byline"},
+		{"文章的作者：", false, "heading"}, // not "文：": no byline
+		{"文化部：将加强监管", false, "heading"},
+		{"文/史类书籍今年销量上升，出版社说读者越来越年轻。", false, "text"},
 		{"© 2024年 德国之声版权声明：本文所有内容受到著作权法保护。", false, "boilerplate"},
 		{"图像来源，Getty Images", false, "boilerplate"},
 		{"德国之声致力于为您提供客观中立的新闻报道。", false, "boilerplate"},
@@ -29,6 +37,8 @@ func TestParagraphFilters(t *testing.T) {
 		{"CDT 档案卡 标题：夜市重开", false, "footer"},
 		{"【CDT 档案卡】 标题：夜市重开", false, "footer"},
 		{"获取更多RSS： https://feedx.net", false, "footer"},
+		{"Feed enhanced by Better Feed from Example Plugins", false, "boilerplate"},
+		{"Feedback from readers poured in after the story ran.", false, "text"},
 	}
 	for _, tt := range tests {
 		runes := runeCount(tt.text)
@@ -75,10 +85,10 @@ func TestClean(t *testing.T) {
 func TestFurnitureStarts(t *testing.T) {
 	var patterns []string
 	patterns = append(patterns, creditPrefixes[:]...)
-	patterns = append(patterns, boilerplate[:]...)
-	patterns = append(patterns, footerMarks[:]...)
+	patterns = append(patterns, allRules().boilerplate...)
+	patterns = append(patterns, allRules().footers...)
 	for _, r := range bylineRoles {
-		patterns = append(patterns, r+"：某某", "（"+r+"：某某）")
+		patterns = append(patterns, r+"：某某", "（"+r+"：某某）", r+" / 某某")
 	}
 	for _, p := range patterns {
 		if !mayBeFurniture(p) {

@@ -24,6 +24,7 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Add([]byte("<!--1-->\n[a](http://h)\n---\n<p>x<br><br>y</p>"))
+	f.Add([]byte("<!--1-->\n[a](http://[::1]:8080/a)\n---\n<p>x</p>"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a, err := Parse(bytes.NewReader(data))
 		if err != nil {

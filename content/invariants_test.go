@@ -22,8 +22,8 @@ func checkInvariants(t *testing.T, a *Article) {
 	if a.FeedTime.IsZero() || a.Published.IsZero() {
 		t.Errorf("got feed time %v and published %v, want both set", a.FeedTime, a.Published)
 	}
-	if a.Source == "" {
-		t.Errorf("got no source, want one")
+	if a.Source == "" || a.Outlet == "" || OutletName(a.Outlet, "zh") != a.Source {
+		t.Errorf("got source %q and outlet %q, want both, the source the outlet's name", a.Source, a.Outlet)
 	}
 	switch {
 	case len(a.Paragraphs) == 0 && a.Lead != "":

@@ -48,39 +48,3 @@ func seedFiles(dir string) ([]string, error) {
 	slices.Sort(files)
 	return files, nil
 }
-
-// LoadDir parses the seed documents of dir (see SeedFiles). A file that
-// can't be parsed is reported, and the rest of the folder still loads. Two
-// files with the same URL, so the same ID, are one article: the one with
-// the newer feed time wins (on a tie, the later file by name). The articles
-// come in the order in which their URLs first appear among the files.
-//
-// The errors are one *FileError per refused file (see ParseFile), or a
-// single *FileError naming dir when the folder can't be read.
-func LoadDir(dir string) ([]*Article, []error) {
-	files, err := seedFiles(dir)
-	if err != nil {
-		return nil, []error{&FileError{Path: dir, Err: err}}
-	}
-	var (
-		articles []*Article
-		errs     []error
-		byID     = make(map[string]int) // ID → index in articles
-	)
-	for _, f := range files {
-		a, err := ParseFile(f)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if i, ok := byID[a.ID]; ok {
-			if !a.FeedTime.Before(articles[i].FeedTime) {
-				articles[i] = a
-			}
-			continue
-		}
-		byID[a.ID] = len(articles)
-		articles = append(articles, a)
-	}
-	return articles, errs
-}

@@ -18,10 +18,11 @@ import (
 // Parse reads one seed document from r and summarizes it. It reads at most
 // MaxSize+1 bytes.
 //
-// The errors it returns are prefixed "content: " and wrap ErrTooLarge,
+// The errors it returns read "content: REASON" and wrap ErrTooLarge,
 // ErrEmpty, ErrBinary, ErrNotUTF8, ErrNoTime, ErrNoHeadline, ErrEmptyHeadline
 // or ErrNoRule when the document is refused, or r's error when reading
-// fails. The HTML body itself never makes Parse fail: it is read leniently.
+// fails. Held in a FileError, one reads "content: PATH: REASON". The HTML
+// body itself never makes Parse fail: it is read leniently.
 func Parse(r io.Reader) (*Article, error) {
 	data, err := readDoc(r, -1)
 	if err == nil {
@@ -30,7 +31,7 @@ func Parse(r io.Reader) (*Article, error) {
 			return a, nil
 		}
 	}
-	return nil, fmt.Errorf("content: %w", err)
+	return nil, &parseError{err}
 }
 
 // ParseFile reads and summarizes the seed document at path. A file larger
@@ -142,9 +143,9 @@ func parseDoc(data []byte) (*Article, error) {
 		URL:       target,
 		Published: feed,
 		FeedTime:  feed,
-		Source:    sourceName(u.Hostname()),
 	}
-	if !extract(a, u, body) {
+	a.Outlet, a.Source = outletOf(u.Hostname())
+	if !extract(a, u, outletZone(u.Hostname()), body) {
 		return nil, notText(data)
 	}
 	return a, nil

@@ -25,6 +25,7 @@ type golden struct {
 	Published  string       `json:"published,omitempty"`
 	FeedTime   string       `json:"feed_time,omitempty"`
 	Source     string       `json:"source,omitempty"`
+	Outlet     string       `json:"outlet,omitempty"`
 	Lead       string       `json:"lead,omitempty"`
 	Photo      *goldenPhoto `json:"photo,omitempty"`
 	Paragraphs []string     `json:"paragraphs,omitempty"`
@@ -47,6 +48,7 @@ func toGolden(a *Article, err error) golden {
 		Published:  a.Published.Format(time.RFC3339),
 		FeedTime:   a.FeedTime.Format(time.RFC3339),
 		Source:     a.Source,
+		Outlet:     a.Outlet,
 		Lead:       a.Lead,
 		Paragraphs: a.Paragraphs,
 	}
@@ -147,6 +149,19 @@ func TestParseErrorPrefix(t *testing.T) {
 	_, err := Parse(strings.NewReader("<!--1-->\nno link\n---\n"))
 	if got, want := err.Error(), "content: no headline link on line 2"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestFileErrorOfParse checks that a FileError holding an error of Parse,
+// as a caller that reads the file itself builds it, names the package once.
+func TestFileErrorOfParse(t *testing.T) {
+	_, err := Parse(strings.NewReader("no comment\n[标题](https://example.org/a)\n---\n"))
+	fe := &FileError{Path: "seeds/a.txt", Err: err}
+	if got, want := fe.Error(), "content: seeds/a.txt: no feed time comment on line 1"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if !errors.Is(fe, ErrNoTime) {
+		t.Errorf("got %v, want it to wrap %v", fe, ErrNoTime)
 	}
 }
 

@@ -137,21 +137,16 @@ func (x *extractor) resolve(ref string) string {
 
 // nonContentWord reports a word that, in an image's URL, class or alt
 // text, marks a non-content image: a pixel, an icon, an emoji, a separator
-// ("grey line"), an avatar, a logo, a social-media placeholder (RFI's
-// meta_og_twcards/RFI_FB.png, the image it sets for link previews, not a
-// photo of the article). prev is the word before.
+// ("grey line"), an avatar, a logo. prev is the word before. The outlets'
+// placeholder images are in their rows of outlets.
 func nonContentWord(w, prev string) bool {
 	switch w {
 	case "emoji", "emojis", "smiley", "smilies", "avatar", "avatars", "gravatar", "icon", "icons",
 		"favicon", "pixel", "spacer", "blank", "1x1", "separator", "divider", "greyline", "grayline",
-		"logo", "logos", "beacon", "tracking", "feedburner", "twcards":
+		"logo", "logos", "beacon", "tracking", "feedburner":
 		return true
 	case "line":
 		return prev == "grey" || prev == "gray"
-	case "fb":
-		return prev == "rfi"
-	case "og":
-		return prev == "meta"
 	}
 	return false
 }
@@ -224,5 +219,34 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// skipImageURL reports URLs of non-content images.
-func skipImageURL(u string) bool { return hasNonContentWord(u) }
+// skipImageURL reports URLs of non-content images: a word of
+// nonContentWord, or an outlet's placeholder.
+func skipImageURL(u string) bool {
+	if hasNonContentWord(u) {
+		return true
+	}
+	for _, p := range allRules().placeholders {
+		if containsFold(u, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether s holds sub, in lower case, with its ASCII
+// letters in any case.
+func containsFold(s, sub string) bool {
+	if sub == "" {
+		return true
+	}
+	for i := 0; i+len(sub) <= len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c == sub[0] && strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}

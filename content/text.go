@@ -170,13 +170,6 @@ func plainAt(s string, i int) int {
 	return 3
 }
 
-func (t *textBuf) flushSpace() {
-	if t.pending {
-		t.b = append(t.b, ' ')
-		t.pending = false
-	}
-}
-
 func (t *textBuf) String() string { return string(t.b) }
 
 // isInvisible reports zero-width and formatting characters that carry no

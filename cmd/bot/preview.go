@@ -81,7 +81,7 @@ func expandSeedPaths(paths []string) ([]string, error) {
 func printPreview(w io.Writer, file string, a *content.Article, err error) error {
 	var b strings.Builder
 	if err != nil {
-		fmt.Fprintf(&b, "✗ %s\n  refused: %s\n\n", file, reason(file, err))
+		fmt.Fprintf(&b, "✗ %s\n  refused: %v\n\n", file, err)
 		_, werr := io.WriteString(w, b.String())
 		return werr
 	}
@@ -106,14 +106,6 @@ func printPreview(w io.Writer, file string, a *content.Article, err error) error
 	return werr
 }
 
-// reason is err's text without the file name that printPreview already shows.
-func reason(file string, err error) string {
-	s := err.Error()
-	s = strings.TrimPrefix(s, "content: ")
-	s = strings.TrimPrefix(s, file+": ")
-	return s
-}
-
 // newPreviewJSON is one line of "preview -json": the article, or the file
 // and the reason it was refused.
 func newPreviewJSON(file string, a *content.Article, err error) any {
@@ -121,7 +113,7 @@ func newPreviewJSON(file string, a *content.Article, err error) any {
 		return struct {
 			File  string `json:"file"`
 			Error string `json:"error"`
-		}{file, reason(file, err)}
+		}{file, err.Error()}
 	}
 	type photo struct {
 		URL       string   `json:"url"`

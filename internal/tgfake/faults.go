@@ -131,8 +131,10 @@ func (s *Server) ClearFaults() {
 // Deactivated…).
 func (s *Server) Block(chatID int64, f Fault) { s.Inject("", chatID, f, 0) }
 
-// Migrate upgrades the group from to the supergroup to: sends to from answer
-// with Migrated(to), and to exists.
+// Migrate makes every request naming the group from answer Migrated(to),
+// and to exist as a supergroup: the answers of a migration the bot missed
+// the service messages of, removed by ClearFaults. UpgradeGroup is the
+// whole migration.
 func (s *Server) Migrate(from, to int64) {
 	s.mu.Lock()
 	s.chatLocked(to).typ = "supergroup"

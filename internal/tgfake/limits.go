@@ -5,71 +5,56 @@ import (
 	"time"
 )
 
-// bucket is a token bucket: rate tokens a second, at most burst of them.
-type bucket struct {
-	rate   float64
-	burst  float64
-	tokens float64
-	last   time.Time
-}
+// Telegram's message limits, counted as sliding windows (TELEGRAM.md,
+// Limits): no more than N sends in any span, never a bucket with a burst
+// on top of its rate.
+const (
+	// DefaultGlobalPerSecond is how many messages the whole bot may send in
+	// any one second (Bot FAQ: "about 30 messages per second").
+	DefaultGlobalPerSecond = 30
+	// DefaultPaidPerSecond is the same for messages sent with
+	// allow_paid_broadcast (Bot API 7.11: "up to 1000 messages per second").
+	DefaultPaidPerSecond = 1000
+	// DefaultChatPerSecond is how many messages one chat may get in any one
+	// second: "about 1 per second; short bursts tolerated".
+	DefaultChatPerSecond = 2
+	// DefaultGroupPerMinute is how many messages one group, supergroup or
+	// channel may get in any one minute (Bot FAQ: 20 a minute).
+	DefaultGroupPerMinute = 20
+)
 
-func newBucket(rate float64, burst int) *bucket {
-	if rate <= 0 {
-		return nil
-	}
-	if burst < 1 {
-		burst = 1
-	}
-	return &bucket{rate: rate, burst: float64(burst), tokens: float64(burst)}
-}
-
-// wait is how long until a token is available at now (0: one is).
-func (b *bucket) wait(now time.Time) time.Duration {
-	if b == nil {
-		return 0
-	}
-	b.refill(now)
-	if b.tokens >= 1 {
-		return 0
-	}
-	return time.Duration((1 - b.tokens) / b.rate * float64(time.Second))
-}
-
-func (b *bucket) take(now time.Time) {
-	if b == nil {
-		return
-	}
-	b.refill(now)
-	b.tokens--
-}
-
-func (b *bucket) refill(now time.Time) {
-	if !b.last.IsZero() {
-		b.tokens = math.Min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
-	}
-	b.last = now
-}
-
-// A window admits at most n sends in any span of per: Telegram's 20 a
-// minute into a group, read as strictly as it can be.
+// A window admits at most n sends in any span of per: a send at now is
+// admitted when fewer than n accepted sends lie in (now-per, now].
 type window struct {
 	n   int
 	per time.Duration
-	at  []time.Time // the sends inside the span, oldest first
+	at  []time.Time // the accepted sends inside the span, oldest first
 }
 
-// wait is how long until a send is admitted at now (0: it is).
+// newWindow is a window of n sends per span, or nil (no limit) when n <= 0.
+func newWindow(n int, per time.Duration) *window {
+	if n <= 0 {
+		return nil
+	}
+	return &window{n: n, per: per}
+}
+
+// wait is how long until the window admits a send at now (0: it does).
 func (w *window) wait(now time.Time) time.Duration {
 	if w == nil {
 		return 0
 	}
-	for len(w.at) > 0 && now.Sub(w.at[0]) >= w.per {
-		w.at = w.at[1:]
+	i := 0
+	for i < len(w.at) && now.Sub(w.at[i]) >= w.per {
+		i++
+	}
+	if i > 0 {
+		w.at = append(w.at[:0], w.at[i:]...)
 	}
 	if len(w.at) < w.n {
 		return 0
 	}
-	return w.at[0].Add(w.per).Sub(now)
+	return w.at[len(w.at)-w.n].Add(w.per).Sub(now)
 }
 
 func (w *window) take(now time.Time) {
@@ -78,18 +63,10 @@ func (w *window) take(now time.Time) {
 	}
 }
 
-// A limiter is a bucket or a window.
-type limiter interface {
-	wait(now time.Time) time.Duration
-	take(now time.Time)
-}
-
-// limits are the rate limits of Options, resolved.
+// limits are the rate limits of Options, resolved: window sizes, 0 for none.
 type limits struct {
-	global         *bucket
-	chatRate       float64
-	chatBurst      int
-	groupBurst     int
+	global, paid   *window
+	chatPerSecond  int
 	groupPerMinute int
 }
 
@@ -97,63 +74,67 @@ func newLimits(o Options) limits {
 	if o.Unlimited {
 		return limits{}
 	}
-	def := func(v, d float64) float64 {
-		if v == 0 {
-			return d
+	n := func(v, def int) int {
+		switch {
+		case v == 0:
+			return def
+		case v < 0:
+			return 0
 		}
 		return v
 	}
-	l := limits{
-		chatRate:       def(o.ChatPerSecond, 1),
-		chatBurst:      o.ChatBurst,
-		groupBurst:     o.GroupBurst,
-		groupPerMinute: int(def(float64(o.GroupPerMinute), 20)),
+	return limits{
+		global:         newWindow(n(o.GlobalPerSecond, DefaultGlobalPerSecond), time.Second),
+		paid:           newWindow(n(o.PaidPerSecond, DefaultPaidPerSecond), time.Second),
+		chatPerSecond:  n(o.ChatPerSecond, DefaultChatPerSecond),
+		groupPerMinute: n(o.GroupPerMinute, DefaultGroupPerMinute),
 	}
-	if l.chatBurst == 0 {
-		l.chatBurst = 5
-	}
-	if l.groupBurst == 0 {
-		l.groupBurst = 3
-	}
-	gb := o.GlobalBurst
-	if gb == 0 {
-		gb = 30
-	}
-	l.global = newBucket(def(o.GlobalPerSecond, 30), gb)
-	return l
 }
 
-// admit applies the rate limits to a send into c at now: it takes a token
-// from each bucket and returns 0, or takes none and returns how long to wait.
-// globalOnly says whether only the bot-wide limit applies (edits). s.mu must be
-// held.
-func (s *Server) admit(c *chat, now time.Time, globalOnly bool) time.Duration {
-	buckets := []limiter{s.limits.global}
-	if !globalOnly {
-		if c.perChat == nil && s.limits.chatRate > 0 {
-			burst := s.limits.chatBurst
-			if c.isGroup() {
-				burst = s.limits.groupBurst
-			}
-			c.perChat = newBucket(s.limits.chatRate, burst)
-		}
-		buckets = append(buckets, c.perChat)
-		if c.isGroup() && c.perGroup == nil && s.limits.groupPerMinute > 0 {
-			c.perGroup = &window{n: s.limits.groupPerMinute, per: time.Minute}
-		}
-		if c.isGroup() {
-			buckets = append(buckets, c.perGroup)
-		}
+// A Send is one message or edit the server accepted, as the rate limits
+// counted it.
+type Send struct {
+	ChatID    int64
+	MessageID int
+	// Method is the method that sent it: "sendMessage", "sendPhoto",
+	// "editMessageText", "editMessageReplyMarkup".
+	Method string
+	// Time is when it was accepted, by the clock of Options.Now.
+	Time time.Time
+	// Paid says whether it was sent with allow_paid_broadcast, and so
+	// counted against the paid window instead of the free one.
+	Paid bool
+}
+
+// admit applies the rate limits to a send into c at now: when every window
+// admits it, it is counted in each and admit returns 0; otherwise nothing
+// is counted and admit returns how long until every window would admit it.
+// Every send counts into its chat's windows and one bot-wide window: the
+// paid one when paid, else the free one. s.mu must be held.
+func (s *Server) admit(c *chat, now time.Time, paid bool) time.Duration {
+	if c.perSecond == nil {
+		c.perSecond = newWindow(s.limits.chatPerSecond, time.Second)
+	}
+	if c.perMinute == nil && c.groupLimited() {
+		c.perMinute = newWindow(s.limits.groupPerMinute, time.Minute)
+	}
+	bot := s.limits.global
+	if paid {
+		bot = s.limits.paid
+	}
+	windows := []*window{bot, c.perSecond}
+	if c.groupLimited() {
+		windows = append(windows, c.perMinute)
 	}
 	var wait time.Duration
-	for _, b := range buckets {
-		wait = max(wait, b.wait(now))
+	for _, w := range windows {
+		wait = max(wait, w.wait(now))
 	}
 	if wait > 0 {
 		return wait
 	}
-	for _, b := range buckets {
-		b.take(now)
+	for _, w := range windows {
+		w.take(now)
 	}
 	return 0
 }

@@ -1,7 +1,6 @@
 package tgfake
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -28,11 +27,62 @@ type Message struct {
 	FileID string
 	// DisablePreview is disable_web_page_preview.
 	DisablePreview bool
-	// ReplyMarkup is the reply_markup as sent (JSON), if any.
+	// Paid says whether it was sent with allow_paid_broadcast (Bot API
+	// 7.11; tgbotapi v5.5.1 sends it only through MakeRequest): Telegram
+	// charges Stars for it, and counts it against PaidPerSecond instead of
+	// GlobalPerSecond.
+	Paid bool
+	// ReplyMarkup is the reply_markup as last sent (JSON), if any.
 	ReplyMarkup string
-	Time        time.Time
-	// Edits counts the editMessageText calls that changed the message.
+	// Buttons are the message's inline keyboard, row by row: nil when it
+	// has none. An edit replaces them.
+	Buttons [][]Button
+	// Time is when the server accepted it, by the clock of Options.Now.
+	Time time.Time
+	// Edits counts the edits that changed the message.
 	Edits int
+
+	keyboard string // the inline keyboard's canonical JSON, "" for none
+}
+
+// msgKey names a message: its chat and its ID in the chat.
+type msgKey struct {
+	chat int64
+	id   int
+}
+
+// messageLocked is the message the bot sent into chatID with msgID, or nil.
+// s.mu must be held.
+func (s *Server) messageLocked(chatID int64, msgID int) *Message {
+	if i, ok := s.msgIndex[msgKey{chatID, msgID}]; ok {
+		return &s.messages[i]
+	}
+	return nil
+}
+
+// apiMessage is m, sent into c, as the Bot API answers it.
+func (s *Server) apiMessage(c *chat, m *Message) tgbotapi.Message {
+	out := tgbotapi.Message{
+		MessageID:   m.MessageID,
+		Date:        int(m.Time.Unix()),
+		Chat:        c.api(),
+		ReplyMarkup: keyboard{canon: m.keyboard}.api(),
+	}
+	if c.typ == Channel {
+		out.SenderChat = c.api()
+	} else {
+		out.From = s.botUser()
+	}
+	if m.Method == "sendPhoto" {
+		out.Caption = m.Visible
+		out.Photo = []tgbotapi.PhotoSize{
+			{FileID: m.FileID + "-s", FileUniqueID: m.FileID + "-su", Width: 90, Height: 60, FileSize: 1500},
+			{FileID: m.FileID, FileUniqueID: m.FileID + "-u", Width: 800, Height: 533, FileSize: 60000},
+		}
+	} else {
+		out.Text = m.Visible
+	}
+	return out
 }
 
 // Messages returns every accepted message, in order.
@@ -55,6 +105,17 @@ func (s *Server) MessagesTo(chatID int64) []Message {
 	return out
 }
 
+// Sends returns the sends the server accepted into chatID (messages and
+// edits), oldest first: what the rate limits counted.
+func (s *Server) Sends(chatID int64) []Send {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.chats[chatID]; c != nil {
+		return append([]Send(nil), c.sends...)
+	}
+	return nil
+}
+
 // SetUnfetchable marks a photo URL that Telegram cannot fetch: sendPhoto
 // with it answers 400 "failed to get HTTP URL content".
 func (s *Server) SetUnfetchable(url string) {
@@ -70,68 +131,30 @@ func (s *Server) PhotoRequests(url string) int {
 	return s.urlRequests[url]
 }
 
-// Commands returns the command menu set by setMyCommands for a scope
-// ("default", "all_private_chats", "chat"…, with chatID for "chat") and a
-// language code ("" for all).
-func (s *Server) Commands(scope string, chatID int64, lang string) []tgbotapi.BotCommand {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]tgbotapi.BotCommand(nil), s.commands[commandsKey(scope, chatID, lang)]...)
-}
-
-func commandsKey(scope string, chatID int64, lang string) string {
-	if scope == "" {
-		scope = "default"
-	}
-	return scope + "/" + strconv.FormatInt(chatID, 10) + "/" + lang
-}
-
-// target resolves a send's chat_id; s.mu must be held.
-func (s *Server) target(p params) (*chat, *Fault) {
-	raw := p.get("chat_id")
-	if raw == "" {
-		return nil, badRequest("chat_id is empty")
-	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id == 0 {
-		return nil, badRequest("chat not found")
-	}
-	return s.chatLocked(id), nil
-}
-
-// limit applies the rate limits; s.mu must be held.
-func (s *Server) limit(c *chat, globalOnly bool) *Fault {
-	if wait := s.admit(c, s.now(), globalOnly); wait > 0 {
+// limit applies the rate limits to a send into c, paid or not: it returns
+// the time the send was admitted at, or a 429. s.mu must be held.
+func (s *Server) limit(c *chat, paid bool) (time.Time, *Fault) {
+	now := s.now()
+	if wait := s.admit(c, now, paid); wait > 0 {
 		s.rateLimited++
 		f := TooMany(retryAfter(wait))
-		return &f
+		return now, &f
 	}
-	return nil
+	return now, nil
 }
 
-func (s *Server) record(c *chat, m Message) tgbotapi.Message {
+// record keeps m, a message the server accepted into c at now, and returns
+// it as the Bot API answers it. s.mu must be held.
+func (s *Server) record(c *chat, now time.Time, m Message) tgbotapi.Message {
 	m.ChatID = c.id
 	m.MessageID = c.nextMsgID
-	m.Time = time.Now()
+	m.Time = now
 	c.nextMsgID++
+	c.sends = append(c.sends, Send{ChatID: c.id, MessageID: m.MessageID, Method: m.Method, Time: now, Paid: m.Paid})
+	s.msgIndex[msgKey{c.id, m.MessageID}] = len(s.messages)
 	s.messages = append(s.messages, m)
 	s.notify()
-	out := tgbotapi.Message{
-		MessageID: m.MessageID,
-		From:      &tgbotapi.User{ID: botID, IsBot: true, FirstName: "Newsbot", UserName: s.username},
-		Date:      int(m.Time.Unix()),
-		Chat:      c.api(),
-	}
-	if m.Method == "sendPhoto" {
-		out.Caption = m.Visible
-		out.Photo = []tgbotapi.PhotoSize{
-			{FileID: m.FileID + "-s", FileUniqueID: m.FileID + "-su", Width: 90, Height: 60, FileSize: 1500},
-			{FileID: m.FileID, FileUniqueID: m.FileID + "-u", Width: 800, Height: 533, FileSize: 60000},
-		}
-	} else {
-		out.Text = m.Visible
-	}
-	return out
+	return s.apiMessage(c, &m)
 }
 
 func (s *Server) sendMessage(p params) (any, *Fault) {
@@ -140,17 +163,24 @@ func (s *Server) sendMessage(p params) (any, *Fault) {
 		return nil, badRequest(err.Error())
 	}
 	visible, _ := visible(text, mode)
+	kb, f := parseMarkup(p.get("reply_markup"), false)
+	if f != nil {
+		return nil, f
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, f := s.target(p)
 	if f != nil {
 		return nil, f
 	}
-	if f := s.limit(c, false); f != nil {
+	paid := p.paid()
+	now, f := s.limit(c, paid)
+	if f != nil {
 		return nil, f
 	}
-	return s.record(c, Message{Method: "sendMessage", Text: text, Visible: visible, ParseMode: mode,
-		DisablePreview: p.get("disable_web_page_preview") == "true", ReplyMarkup: p.get("reply_markup")}), nil
+	return s.record(c, now, Message{Method: "sendMessage", Text: text, Visible: visible, ParseMode: mode,
+		DisablePreview: p.get("disable_web_page_preview") == "true", Paid: paid,
+		ReplyMarkup: p.get("reply_markup"), Buttons: kb.buttons, keyboard: kb.canon}), nil
 }
 
 // maxUpload is the largest photo Telegram takes as an upload.
@@ -162,6 +192,10 @@ func (s *Server) sendPhoto(p params) (any, *Fault) {
 		return nil, badRequest(err.Error())
 	}
 	visible, _ := visible(caption, mode)
+	kb, f := parseMarkup(p.get("reply_markup"), false)
+	if f != nil {
+		return nil, f
+	}
 	photo := p.get("photo")
 	upload := p.files["photo"]
 	if name, ok := strings.CutPrefix(photo, "attach://"); ok {
@@ -202,11 +236,14 @@ func (s *Server) sendPhoto(p params) (any, *Fault) {
 		}
 		sent, fileID = photo, strings.TrimSuffix(photo, "-s")
 	}
-	if f := s.limit(c, false); f != nil {
+	paid := p.paid()
+	now, f := s.limit(c, paid)
+	if f != nil {
 		return nil, f
 	}
-	return s.record(c, Message{Method: "sendPhoto", Text: caption, Visible: visible, ParseMode: mode,
-		Photo: sent, FileID: fileID, ReplyMarkup: p.get("reply_markup")}), nil
+	return s.record(c, now, Message{Method: "sendPhoto", Text: caption, Visible: visible, ParseMode: mode,
+		Photo: sent, FileID: fileID, Paid: paid,
+		ReplyMarkup: p.get("reply_markup"), Buttons: kb.buttons, keyboard: kb.canon}), nil
 }
 
 // newFileLocked makes a file_id (and its thumbnail's) known; s.mu must be
@@ -224,75 +261,60 @@ func (s *Server) editMessageText(p params) (any, *Fault) {
 		return nil, badRequest(err.Error())
 	}
 	visible, _ := visible(text, mode)
-	msgID, _ := strconv.Atoi(p.get("message_id"))
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, f := s.target(p)
+	kb, f := parseMarkup(p.get("reply_markup"), true)
 	if f != nil {
 		return nil, f
 	}
-	for i := range s.messages {
-		m := &s.messages[i]
-		if m.ChatID != c.id || m.MessageID != msgID {
-			continue
-		}
-		if m.Method != "sendMessage" {
-			return nil, badRequest("there is no text in the message to edit")
-		}
-		if m.Text == text && m.ParseMode == mode && m.ReplyMarkup == p.get("reply_markup") {
-			return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
-		}
-		if f := s.limit(c, true); f != nil {
-			return nil, f
-		}
-		m.Text, m.Visible, m.ParseMode, m.ReplyMarkup = text, visible, mode, p.get("reply_markup")
-		m.Edits++
-		s.notify()
-		return tgbotapi.Message{MessageID: m.MessageID, Date: int(m.Time.Unix()), Chat: c.api(),
-			Text: visible, EditDate: int(time.Now().Unix())}, nil
-	}
-	return nil, badRequest("message to edit not found")
-}
-
-// validCommand reports whether Telegram accepts name as a bot command:
-// 1–32 lowercase letters, digits and underscores.
-func validCommand(name string) bool {
-	if len(name) < 1 || len(name) > 32 {
-		return false
-	}
-	for _, c := range name {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-func (s *Server) setMyCommands(p params) (any, *Fault) {
-	var cmds []tgbotapi.BotCommand
-	if err := json.Unmarshal([]byte(p.get("commands")), &cmds); err != nil {
-		return nil, badRequest("can't parse commands JSON object")
-	}
-	if len(cmds) > 100 {
-		return nil, badRequest("too many commands")
-	}
-	for _, c := range cmds {
-		if !validCommand(c.Command) {
-			return nil, badRequest("BOT_COMMAND_INVALID")
-		}
-		if n := UTF16Len(c.Description); n < 1 || n > 256 {
-			return nil, badRequest("BOT_COMMAND_DESCRIPTION_INVALID")
-		}
-	}
-	var scope tgbotapi.BotCommandScope
-	if raw := p.get("scope"); raw != "" {
-		if err := json.Unmarshal([]byte(raw), &scope); err != nil {
-			return nil, badRequest("can't parse BotCommandScope JSON object")
-		}
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.commands[commandsKey(scope.Type, scope.ChatID, p.get("language_code"))] = cmds
+	c, m, f := s.editTarget(p)
+	if f != nil {
+		return nil, f
+	}
+	if m.Method != "sendMessage" {
+		return nil, badRequest("there is no text in the message to edit")
+	}
+	// Without reply_markup, an edit removes the keyboard, as on Telegram.
+	if m.Text == text && m.ParseMode == mode && m.keyboard == kb.canon {
+		return nil, notModified()
+	}
+	now, f := s.limit(c, false)
+	if f != nil {
+		return nil, f
+	}
+	m.Text, m.Visible, m.ParseMode = text, visible, mode
+	return s.edited(c, m, "editMessageText", now, p.get("reply_markup"), kb), nil
+}
+
+// editTarget resolves an edit's chat and message; s.mu must be held.
+func (s *Server) editTarget(p params) (*chat, *Message, *Fault) {
+	if p.get("inline_message_id") != "" {
+		return nil, nil, badRequest("message to edit not found") // the bot sends no inline messages
+	}
+	c, f := s.target(p)
+	if f != nil {
+		return nil, nil, f
+	}
+	msgID, _ := strconv.Atoi(p.get("message_id"))
+	m := s.messageLocked(c.id, msgID)
+	if m == nil {
+		return nil, nil, badRequest("message to edit not found")
+	}
+	return c, m, nil
+}
+
+func notModified() *Fault {
+	return badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+}
+
+// edited records an accepted edit of m by method at now, with the new
+// keyboard, and returns m as the Bot API answers it. s.mu must be held.
+func (s *Server) edited(c *chat, m *Message, method string, now time.Time, rawMarkup string, kb keyboard) tgbotapi.Message {
+	m.ReplyMarkup, m.Buttons, m.keyboard = rawMarkup, kb.buttons, kb.canon
+	m.Edits++
+	c.sends = append(c.sends, Send{ChatID: c.id, MessageID: m.MessageID, Method: method, Time: now})
 	s.notify()
-	return true, nil
+	out := s.apiMessage(c, m)
+	out.EditDate = int(now.Unix())
+	return out
 }

@@ -29,30 +29,50 @@ type Options struct {
 	Username string
 	// Unlimited turns every rate limit off, for benchmarks.
 	Unlimited bool
-	// GlobalPerSecond and GlobalBurst bound the sends of the whole bot:
-	// default 30 per second, a burst of 30. Negative turns the limit off.
-	GlobalPerSecond float64
-	GlobalBurst     int
-	// ChatPerSecond bounds the sends into one chat: default 1 per second.
-	// Negative turns the limit off.
-	ChatPerSecond float64
-	// ChatBurst is how many messages a private chat may get at once:
-	// default 5, so that answering /latest 5 works as it does on Telegram.
-	// GroupBurst is the same for a group: default 3.
-	ChatBurst, GroupBurst int
-	// GroupPerMinute bounds the sends into one group or supergroup (with a
-	// burst of as many): default 20. Negative turns the limit off.
+	// GlobalPerSecond is how many messages the whole bot may send in any
+	// one second: default DefaultGlobalPerSecond (30). Every send counts
+	// (sendMessage, sendPhoto, editMessageText, editMessageReplyMarkup);
+	// answerCallbackQuery and the getters do not. Negative turns the limit
+	// off.
+	GlobalPerSecond int
+	// GlobalBurst is ignored: Telegram's limits are windows, which have no
+	// burst on top of their rate.
+	//
+	// Deprecated: set GlobalPerSecond alone.
+	GlobalBurst int
+	// PaidPerSecond is how many messages sent with allow_paid_broadcast
+	// the whole bot may send in any one second, counted apart from
+	// GlobalPerSecond: default DefaultPaidPerSecond (1000). Negative turns
+	// the limit off.
+	PaidPerSecond int
+	// ChatPerSecond is how many messages one chat (private, group or
+	// channel) may get in any one second: default DefaultChatPerSecond
+	// (2). Negative turns the limit off.
+	ChatPerSecond int
+	// GroupPerMinute is how many messages one group, supergroup or
+	// channel may get in any one minute: default DefaultGroupPerMinute
+	// (20). Negative turns the limit off.
 	GroupPerMinute int
 	// Now is the clock of the rate limits; default time.Now. Tests that
 	// check a limit freeze it.
 	Now func() time.Time
 	// RequestLatency and AnswerLatency slow every send (sendMessage,
-	// sendPhoto, editMessageText), as a long way to Telegram does: the
-	// server waits RequestLatency before it acts on a request (a client
-	// that hangs up meanwhile cancels it: nothing is delivered), and
-	// AnswerLatency after, before it answers (a client that hangs up
-	// meanwhile cannot know that its message was delivered). Default 0.
+	// sendPhoto, editMessageText, editMessageReplyMarkup), as a long way
+	// to Telegram does: the server waits RequestLatency before it acts on
+	// a request (a client that hangs up meanwhile cancels it: nothing is
+	// delivered), and AnswerLatency after, before it answers (a client
+	// that hangs up meanwhile cannot know that its message was
+	// delivered). Default 0.
 	RequestLatency, AnswerLatency time.Duration
+
+	// NotImplemented lists methods ("sendPhoto", "setMyCommands") that the
+	// server answers as a third-party Bot API emulator lacking them does:
+	// a bare HTTP 500 whose body is not JSON. Telegram never answers so.
+	NotImplemented []string
+	// IgnorePollTimeout makes getUpdates ignore its timeout and answer at
+	// once, with no updates when none are queued, as some emulators do: a
+	// client that polls again at once spins (see Calls and EmptyPolls).
+	IgnorePollTimeout bool
 }
 
 // A Server is a fake Telegram Bot API. Its methods are safe for concurrent
@@ -70,28 +90,37 @@ type Server struct {
 	srv      *httptest.Server
 	done     chan struct{}
 	stop     sync.Once
+	missing  map[string]bool // Options.NotImplemented
+	noWait   bool            // Options.IgnorePollTimeout
 
-	mu           sync.Mutex
-	changed      chan struct{} // closed and replaced whenever state changes
-	limits       limits
-	chats        map[int64]*chat
-	updates      []tgbotapi.Update // not yet confirmed
-	nextUpdateID int
-	offset       int // highest getUpdates offset received
-	pollGen      int
-	webhook      string
-	messages     []Message
-	files        map[string]bool   // known file_ids
-	urlFiles     map[string]string // photo URL → file_id
-	unfetchable  map[string]bool
-	urlRequests  map[string]int
-	nextFile     int
-	rules        []*rule
-	hook         func(Call) *Fault
-	calls        map[string]int
-	rateLimited  int
-	tooMany      int
-	commands     map[string][]tgbotapi.BotCommand
+	mu            sync.Mutex
+	changed       chan struct{} // closed and replaced whenever state changes
+	limits        limits
+	chats         map[int64]*chat
+	usernames     map[string]*chat // lower-case username → chat
+	users         map[int64]tgbotapi.User
+	updates       []tgbotapi.Update // not yet confirmed
+	nextUpdateID  int
+	offset        int // highest getUpdates offset received
+	pollGen       int
+	webhook       string
+	allowed       map[string]bool // allowed_updates; nil: the default
+	messages      []Message
+	msgIndex      map[msgKey]int // index in messages
+	callbacks     []*callback
+	callbackIndex map[string]int    // index in callbacks
+	files         map[string]bool   // known file_ids
+	urlFiles      map[string]string // photo URL → file_id
+	unfetchable   map[string]bool
+	urlRequests   map[string]int
+	nextFile      int
+	rules         []*rule
+	hook          func(Call) *Fault
+	calls         map[string]int
+	rateLimited   int
+	tooMany       int
+	emptyPolls    int
+	commands      map[menuKey][]tgbotapi.BotCommand
 }
 
 // New starts a Server; it is closed when the test ends.
@@ -107,22 +136,31 @@ func New(tb testing.TB, o Options) *Server {
 		o.Now = time.Now
 	}
 	s := &Server{
-		now:          o.Now,
-		latency:      [2]time.Duration{o.RequestLatency, o.AnswerLatency},
-		Token:        o.Token,
-		username:     o.Username,
-		done:         make(chan struct{}),
-		changed:      make(chan struct{}),
-		limits:       newLimits(o),
-		chats:        map[int64]*chat{},
-		nextUpdateID: 1000,
-		files:        map[string]bool{},
-		urlFiles:     map[string]string{},
-		unfetchable:  map[string]bool{},
-		urlRequests:  map[string]int{},
-		calls:        map[string]int{},
-		commands:     map[string][]tgbotapi.BotCommand{},
+		now:           o.Now,
+		latency:       [2]time.Duration{o.RequestLatency, o.AnswerLatency},
+		Token:         o.Token,
+		username:      o.Username,
+		done:          make(chan struct{}),
+		changed:       make(chan struct{}),
+		limits:        newLimits(o),
+		chats:         map[int64]*chat{},
+		usernames:     map[string]*chat{},
+		users:         map[int64]tgbotapi.User{},
+		msgIndex:      map[msgKey]int{},
+		callbackIndex: map[string]int{},
+		nextUpdateID:  1000,
+		files:         map[string]bool{},
+		urlFiles:      map[string]string{},
+		unfetchable:   map[string]bool{},
+		urlRequests:   map[string]int{},
+		calls:         map[string]int{},
+		commands:      map[menuKey][]tgbotapi.BotCommand{},
 	}
+	s.missing = map[string]bool{}
+	for _, m := range o.NotImplemented {
+		s.missing[m] = true
+	}
+	s.noWait = o.IgnorePollTimeout
 	s.srv = httptest.NewServer(s)
 	s.URL = s.srv.URL
 	tb.Cleanup(s.Close)
@@ -190,6 +228,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	s.calls[method]++
+	if s.missing[method] {
+		s.mu.Unlock()
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
 	f := s.faultFor(Call{Method: method, ChatID: chatID, N: s.calls[method]})
 	s.mu.Unlock()
 	if f != nil && !(f.Hang && f.Deliver) {
@@ -218,10 +261,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		result, ferr = s.sendPhoto(p)
 	case "editMessageText":
 		result, ferr = s.editMessageText(p)
+	case "editMessageReplyMarkup":
+		result, ferr = s.editMessageReplyMarkup(p)
+	case "answerCallbackQuery":
+		result, ferr = s.answerCallbackQuery(p)
 	case "setMyCommands":
 		result, ferr = s.setMyCommands(p)
+	case "getMyCommands":
+		result, ferr = s.getMyCommands(p)
+	case "deleteMyCommands":
+		result, ferr = s.deleteMyCommands(p)
+	case "getChat":
+		result, ferr = s.getChat(p)
 	case "getChatMember":
 		result, ferr = s.getChatMember(p)
+	case "getChatMemberCount", "getChatMembersCount": // tgbotapi v5.5.1 uses the old name
+		result, ferr = s.getChatMemberCount(p)
 	default:
 		ferr = &Fault{Code: http.StatusNotFound, Description: "Not Found"}
 	}
@@ -242,7 +297,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // isSend reports whether method sends or edits a message: the calls
 // Options.RequestLatency and AnswerLatency slow.
 func isSend(method string) bool {
-	return method == "sendMessage" || method == "sendPhoto" || method == "editMessageText"
+	switch method {
+	case "sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup":
+		return true
+	}
+	return false
 }
 
 // pause waits d, and reports whether it did: false when the client hung up
@@ -331,6 +390,9 @@ type params struct {
 
 func (p params) get(k string) string { return p.values[k] }
 
+// paid reports whether a send asks for allow_paid_broadcast.
+func (p params) paid() bool { return p.get("allow_paid_broadcast") == "true" }
+
 func readParams(r *http.Request) (params, error) {
 	p := params{values: map[string]string{}, files: map[string]*multipart.FileHeader{}}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -381,18 +443,33 @@ func readParams(r *http.Request) (params, error) {
 }
 
 func (s *Server) me() tgbotapi.User {
-	return tgbotapi.User{ID: botID, IsBot: true, FirstName: "Newsbot", UserName: s.username,
-		CanJoinGroups: true}
+	u := s.botUser()
+	u.CanJoinGroups = true
+	return *u
 }
 
-// botID is the fake bot's user ID.
-const botID = 123456
+// botUser is the bot as the sender of its messages.
+func (s *Server) botUser() *tgbotapi.User {
+	return &tgbotapi.User{ID: BotID, IsBot: true, FirstName: "Newsbot", UserName: s.username}
+}
+
+// BotID is the fake bot's user ID, as getMe answers it.
+const BotID = 123456
 
 // Calls is how many requests the server got for a method ("sendMessage").
 func (s *Server) Calls(method string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[method]
+}
+
+// EmptyPolls is how many getUpdates calls the server answered with no
+// updates: with IgnorePollTimeout, a client polling in a loop without a
+// pause drives it up.
+func (s *Server) EmptyPolls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.emptyPolls
 }
 
 // RateLimited is how many 429s the server answered because a rate limit was

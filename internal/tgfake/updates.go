@@ -2,6 +2,7 @@ package tgfake
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,73 +11,6 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
-
-// Chat types.
-const (
-	Private    = "private"
-	Group      = "group"
-	Supergroup = "supergroup"
-)
-
-// GroupAnonymousBotID is the user Telegram shows as the sender of an
-// anonymous group administrator's messages.
-const GroupAnonymousBotID = 1087968824
-
-// chat is a chat the server knows.
-type chat struct {
-	id        int64
-	typ       string
-	title     string
-	members   map[int64]string // user ID → status
-	nextMsgID int
-	perChat   *bucket
-	perGroup  *window
-}
-
-func (c *chat) isGroup() bool { return c.typ == Group || c.typ == Supergroup }
-
-func (c *chat) api() *tgbotapi.Chat {
-	return &tgbotapi.Chat{ID: c.id, Type: c.typ, Title: c.title}
-}
-
-// chatLocked returns the chat id, creating it when needed with the type its
-// ID implies: positive IDs are private chats, -100… supergroups, other
-// negative IDs groups. s.mu must be held.
-func (s *Server) chatLocked(id int64) *chat {
-	c := s.chats[id]
-	if c == nil {
-		typ := Private
-		switch {
-		case id <= -1000000000000:
-			typ = Supergroup
-		case id < 0:
-			typ = Group
-		}
-		c = &chat{id: id, typ: typ, members: map[int64]string{}, nextMsgID: 1}
-		if typ != Private {
-			c.title = "Group " + strconv.FormatInt(id, 10)
-		}
-		s.chats[id] = c
-	}
-	return c
-}
-
-// AddChat declares a chat with a type (Private, Group or Supergroup) and a
-// title. Chats need no declaration: an ID's sign implies a type.
-func (s *Server) AddChat(id int64, typ, title string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.chatLocked(id)
-	c.typ, c.title = typ, title
-}
-
-// SetMember sets a user's status in a chat, as getChatMember answers it:
-// "creator", "administrator", "member", "left"… Users default to "member".
-func (s *Server) SetMember(chatID, userID int64, status string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.chatLocked(chatID).members[userID] = status
-}
 
 // SetWebhook sets a webhook, as a leftover from another deployment would:
 // getUpdates answers 409 until deleteWebhook.
@@ -150,31 +84,35 @@ func (s *Server) post(chatID int64, from *tgbotapi.User, senderChat *int64, text
 	defer s.mu.Unlock()
 	c := s.chatLocked(chatID)
 	if c.typ == Private && c.title == "" {
-		c.title = from.FirstName
+		c.title, c.username = from.FirstName, from.UserName
 	}
+	s.users[from.ID] = *from
 	m := &tgbotapi.Message{
 		MessageID: c.nextMsgID,
 		From:      from,
-		Date:      int(time.Now().Unix()),
+		Date:      int(s.now().Unix()),
 		Chat:      c.api(),
 		Text:      text,
+		Entities:  commandEntities(text),
 	}
 	c.nextMsgID++
-	if c.typ == Private {
-		m.Chat.FirstName, m.Chat.UserName = from.FirstName, from.UserName
-	}
 	if senderChat != nil {
 		m.SenderChat = c.api()
 	}
-	if strings.HasPrefix(text, "/") {
-		end := strings.IndexAny(text, " \n\t")
-		if end < 0 {
-			end = len(text)
-		}
-		m.Entities = []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0,
-			Length: len(utf16.Encode([]rune(text[:end])))}}
-	}
 	return s.addUpdateLocked(tgbotapi.Update{Message: m})
+}
+
+// commandEntities are the entities of text: a bot_command for a leading
+// "/command".
+func commandEntities(text string) []tgbotapi.MessageEntity {
+	if !strings.HasPrefix(text, "/") {
+		return nil
+	}
+	end := strings.IndexAny(text, " \n\t")
+	if end < 0 {
+		end = len(text)
+	}
+	return []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: len(utf16.Encode([]rune(text[:end])))}}
 }
 
 func (s *Server) deleteWebhook(p params) (any, *Fault) {
@@ -188,9 +126,75 @@ func (s *Server) deleteWebhook(p params) (any, *Fault) {
 	return true, nil
 }
 
+// updateType is u's type, as allowed_updates names it.
+func updateType(u tgbotapi.Update) string {
+	switch {
+	case u.Message != nil:
+		return "message"
+	case u.EditedMessage != nil:
+		return "edited_message"
+	case u.ChannelPost != nil:
+		return "channel_post"
+	case u.EditedChannelPost != nil:
+		return "edited_channel_post"
+	case u.InlineQuery != nil:
+		return "inline_query"
+	case u.ChosenInlineResult != nil:
+		return "chosen_inline_result"
+	case u.CallbackQuery != nil:
+		return "callback_query"
+	case u.ShippingQuery != nil:
+		return "shipping_query"
+	case u.PreCheckoutQuery != nil:
+		return "pre_checkout_query"
+	case u.Poll != nil:
+		return "poll"
+	case u.PollAnswer != nil:
+		return "poll_answer"
+	case u.MyChatMember != nil:
+		return "my_chat_member"
+	case u.ChatMember != nil:
+		return "chat_member"
+	}
+	return ""
+}
+
+// allowedLocked reports whether an update of type typ is delivered under
+// the last allowed_updates: by default every type but chat_member. s.mu
+// must be held.
+func (s *Server) allowedLocked(typ string) bool {
+	if s.allowed == nil {
+		return typ != "chat_member"
+	}
+	return s.allowed[typ]
+}
+
+// setAllowedLocked applies a getUpdates call's allowed_updates: absent (or null,
+// as tgbotapi sends it when unset) keeps the last setting, [] restores the
+// default, a list delivers those types only. s.mu must be held.
+func (s *Server) setAllowedLocked(raw string) *Fault {
+	if raw == "" || raw == "null" {
+		return nil
+	}
+	var types []string
+	if err := json.Unmarshal([]byte(raw), &types); err != nil {
+		return badRequest("can't parse allowed_updates JSON array")
+	}
+	if len(types) == 0 {
+		s.allowed = nil
+		return nil
+	}
+	s.allowed = map[string]bool{}
+	for _, t := range types {
+		s.allowed[t] = true
+	}
+	return nil
+}
+
 // getUpdates confirms the updates below offset, then answers the queued
-// ones, waiting up to timeout seconds for one to come. A newer getUpdates
-// ends a waiting one with 409, as Telegram does.
+// ones, waiting up to timeout seconds for one to come; updates of a type
+// allowed_updates excludes are dropped, never delivered. A newer
+// getUpdates ends a waiting one with 409, as Telegram does.
 func (s *Server) getUpdates(ctx context.Context, p params) (any, *Fault) {
 	offset, _ := strconv.Atoi(p.get("offset"))
 	limit, _ := strconv.Atoi(p.get("limit"))
@@ -198,6 +202,9 @@ func (s *Server) getUpdates(ctx context.Context, p params) (any, *Fault) {
 		limit = 100
 	}
 	timeout, _ := strconv.Atoi(p.get("timeout"))
+	if s.noWait {
+		timeout = 0
+	}
 	deadline := time.NewTimer(time.Duration(max(timeout, 0)) * time.Second)
 	defer deadline.Stop()
 
@@ -206,6 +213,10 @@ func (s *Server) getUpdates(ctx context.Context, p params) (any, *Fault) {
 		s.mu.Unlock()
 		return nil, &Fault{Code: http.StatusConflict,
 			Description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}
+	}
+	if f := s.setAllowedLocked(p.get("allowed_updates")); f != nil {
+		s.mu.Unlock()
+		return nil, f
 	}
 	s.pollGen++
 	gen := s.pollGen
@@ -228,9 +239,23 @@ func (s *Server) getUpdates(ctx context.Context, p params) (any, *Fault) {
 			f := Conflict()
 			return nil, &f
 		}
+		if n := len(s.updates); n > 0 {
+			kept := s.updates[:0]
+			for _, u := range s.updates {
+				if s.allowedLocked(updateType(u)) {
+					kept = append(kept, u)
+				}
+			}
+			if s.updates = kept; len(kept) < n {
+				s.notify()
+			}
+		}
 		if len(s.updates) > 0 || timeout <= 0 {
 			n := min(limit, len(s.updates))
 			out := append([]tgbotapi.Update{}, s.updates[:n]...)
+			if n == 0 {
+				s.emptyPolls++
+			}
 			s.mu.Unlock()
 			return out, nil
 		}
@@ -247,27 +272,4 @@ func (s *Server) getUpdates(ctx context.Context, p params) (any, *Fault) {
 		}
 		s.mu.Lock()
 	}
-}
-
-func (s *Server) getChatMember(p params) (any, *Fault) {
-	chatID, err := strconv.ParseInt(p.get("chat_id"), 10, 64)
-	if err != nil {
-		return nil, badRequest("chat not found")
-	}
-	userID, err := strconv.ParseInt(p.get("user_id"), 10, 64)
-	if err != nil || userID == 0 {
-		return nil, badRequest("user not found")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.chatLocked(chatID)
-	status := c.members[userID]
-	if status == "" {
-		status = "member"
-	}
-	user := &tgbotapi.User{ID: userID, FirstName: "User " + strconv.FormatInt(userID, 10)}
-	if userID == GroupAnonymousBotID {
-		user.FirstName, user.UserName, user.IsBot = "Group", "GroupAnonymousBot", true
-	}
-	return tgbotapi.ChatMember{User: user, Status: status}, nil
 }
