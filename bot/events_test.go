@@ -89,6 +89,7 @@ func TestEventsOfPhotoFallbacks(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	fo, o := fastOptions()
+	o.PhotoClient = srv.Client() // the photos are on loopback: no address guard
 	events := newEventLog()
 	o.Events = events
 	h := newHarness(t, fo, o)
