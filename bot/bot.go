@@ -27,6 +27,7 @@ const (
 	defaultBackoff           = time.Second
 	defaultTries             = 3
 	defaultGrace             = 5 * time.Second
+	defaultRetryBackoff      = time.Minute
 )
 
 // Options configure a Bot and its Broadcaster. The zero value works: every
@@ -73,6 +74,10 @@ type Options struct {
 	// of one message. Defaults defaultBackoff and defaultTries.
 	Backoff time.Duration
 	Tries   int
+	// RetryBackoff is how long after a broadcast that left sends pending
+	// (not delivered) a pass retries them; it doubles while passes still
+	// leave some, up to 30 minutes. Default defaultRetryBackoff.
+	RetryBackoff time.Duration
 	// Grace is how long sends already started may take to finish and be
 	// recorded after the context of Run ends; default defaultGrace.
 	Grace time.Duration
@@ -119,6 +124,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Tries <= 0 {
 		o.Tries = defaultTries
+	}
+	if o.RetryBackoff <= 0 {
+		o.RetryBackoff = defaultRetryBackoff
 	}
 	if o.Grace <= 0 {
 		o.Grace = defaultGrace

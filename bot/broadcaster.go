@@ -116,15 +116,31 @@ func (bc *Broadcaster) Run(ctx context.Context) error {
 	if st.Announcements > 0 {
 		bc.enqueue(&planRequest{announcementsOnly: true, reply: make(chan planResult, 1)})
 	}
+	// A broadcast that left sends pending (not delivered: a storm of 5xx)
+	// is followed by a pass that retries them, after a back-off that
+	// doubles while passes still leave some, up to maxRetryBackoff.
+	var (
+		retry   <-chan time.Time
+		backoff = bc.opt.RetryBackoff
+	)
 	for {
 		cur, err := bc.store.CurrentBroadcast()
 		switch {
 		case err == nil:
-			if _, err := bc.deliver(ctx, cur); err != nil {
+			sum, err := bc.deliver(ctx, cur)
+			if err != nil {
 				return err
 			}
 			if ctx.Err() != nil {
 				return nil
+			}
+			if sum.Pending > 0 {
+				bc.log.Info("bot: sends left pending; retrying them", slog.Uint64("broadcast", sum.ID),
+					slog.Int("pending", sum.Pending), slog.Duration("retry_in", backoff))
+				retry = time.After(backoff)
+				backoff = min(2*backoff, maxRetryBackoff)
+			} else {
+				retry, backoff = nil, bc.opt.RetryBackoff
 			}
 			continue
 		case !errors.Is(err, state.ErrNotFound):
@@ -143,9 +159,22 @@ func (bc *Broadcaster) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-bc.wake:
+		case <-retry:
+			// The left-overs, without new articles: those wait for a
+			// broadcast someone asks for.
+			retry = nil
+			bc.enqueue(&planRequest{announcementsOnly: true, reply: make(chan planResult, 1)})
 		}
 	}
 }
+
+// maxRetryBackoff bounds the wait before a pass that retries sends left
+// pending: minutes, not hours.
+const maxRetryBackoff = 30 * time.Minute
+
+// keptSummaries is how many finished broadcasts' summaries Wait can
+// return.
+const keptSummaries = 64
 
 // RunOnce delivers the unfinished broadcast, or plans one and delivers it,
 // in the caller's goroutine, and returns its summary; a plan with nothing
@@ -426,6 +455,11 @@ func (bc *Broadcaster) finished(sum state.Broadcast) {
 	bc.mu.Lock()
 	defer bc.mu.Unlock()
 	bc.summaries[sum.ID] = sum
+	for id := range bc.summaries {
+		if id+keptSummaries <= sum.ID {
+			delete(bc.summaries, id)
+		}
+	}
 	close(bc.changed)
 	bc.changed = make(chan struct{})
 }
