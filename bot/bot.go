@@ -89,6 +89,9 @@ type Options struct {
 	PhotoClient *http.Client
 	// Logger gets the log lines; default slog.Default().
 	Logger *slog.Logger
+	// Events, if set, hears of deliveries, photo fallbacks, 429 pauses and
+	// broadcasts, for metrics.
+	Events Events
 }
 
 func (o Options) withDefaults() Options {
@@ -134,6 +137,9 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Events == nil {
+		o.Events = noEvents{}
+	}
 	return o
 }
 
@@ -144,6 +150,7 @@ func newOutbox(c *telegram.Client, o Options) *outbox {
 		pace:    newPacer(o.RateLimit, o.ChatSpacing, o.GroupPerMinute, !o.Unpaced),
 		photos:  newPhotoBook(o.PhotoClient),
 		log:     o.Logger,
+		events:  o.Events,
 		backoff: o.Backoff,
 		tries:   o.Tries,
 	}

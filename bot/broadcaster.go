@@ -403,12 +403,13 @@ func (bc *Broadcaster) deliver(ctx context.Context, b state.Broadcast) (state.Br
 		slog.Int("sent", b.Sent), slog.Time("started", b.Started))
 	bc.running(b)
 	defer bc.idle()
+	bc.opt.Events.BroadcastStarted(b)
 	bc.reportResumed(ctx, b)
 	bc.out.photos.forget()
 	d := &delivery{
 		bc:       bc,
 		id:       b.ID,
-		rec:      newRecorder(bc.store),
+		rec:      newRecorder(bc.store, bc.opt.Events),
 		finished: make(chan struct{}, 1),
 		moved:    make(map[int64]int64),
 		articles: make(map[uint64]content.Article),
@@ -438,6 +439,7 @@ func (bc *Broadcaster) deliver(ctx context.Context, b state.Broadcast) (state.Br
 		slog.Int("deactivated", sum.Deactivated), slog.Int("pending", sum.Pending),
 		slog.Int("unknown", sum.Unknown), slog.Duration("took", sum.Finished.Sub(sum.Started)))
 	bc.finished(sum)
+	bc.opt.Events.BroadcastFinished(sum)
 	bc.mu.Lock()
 	rms := bc.reports[b.ID]
 	delete(bc.reports, b.ID)

@@ -327,13 +327,22 @@ type pauseGate struct {
 	until time.Time
 }
 
-// pauseFor stops sending for d from now, unless a longer pause runs.
-func (g *pauseGate) pauseFor(d time.Duration) {
+// pauseFor stops sending for d from now, unless a longer pause runs. It
+// returns the time the pause added.
+func (g *pauseGate) pauseFor(d time.Duration) time.Duration {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if t := time.Now().Add(d); t.After(g.until) {
-		g.until = t
+	now := time.Now()
+	t := now.Add(d)
+	if !t.After(g.until) {
+		return 0
 	}
+	from := now
+	if g.until.After(now) {
+		from = g.until
+	}
+	g.until = t
+	return t.Sub(from)
 }
 
 // wait returns when no pause runs, or ctx's error when ctx ends first.

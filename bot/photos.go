@@ -142,6 +142,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 		case telegram.ClassBadPhoto:
 			o.log.Info("bot: Telegram could not fetch a photo", slog.String("article_id", a.ID), slog.String("url", u), slog.Any("err", err))
 			b.fail(b.failed, u)
+			o.events.PhotoFallback(FallbackURL)
 			continue
 		case telegram.ClassUnknownOutcome:
 			// It may have arrived: this reader's send is over. The URL
@@ -161,6 +162,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 		if derr != nil {
 			o.log.Info("bot: photo download failed", slog.String("article_id", a.ID), slog.String("url", u), slog.Any("err", derr))
 			b.fail(b.noUpload, u)
+			o.events.PhotoFallback(FallbackUpload)
 			continue
 		}
 		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, tgbotapi.FileBytes{Name: photoName(u), Bytes: data}))
@@ -172,6 +174,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 		case telegram.ClassBadPhoto, telegram.ClassBadRequest:
 			o.log.Info("bot: Telegram refused an uploaded photo", slog.String("article_id", a.ID), slog.String("url", u), slog.Any("err", err))
 			b.fail(b.noUpload, u)
+			o.events.PhotoFallback(FallbackUpload)
 			continue
 		}
 		return msg, true, err
@@ -197,6 +200,7 @@ func (b *photoBook) byFileID(l lane, o *outbox, st *photoState, chat int64, a co
 	if telegram.ClassOf(err) != telegram.ClassBadPhoto {
 		return msg, true, err, true
 	}
+	o.events.PhotoFallback(FallbackFileID)
 	b.mu.Lock()
 	if st.fileID == id {
 		st.fileID = ""

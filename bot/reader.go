@@ -188,8 +188,14 @@ func (b *Bot) latest(ctx context.Context, r request, n int) {
 		}
 	}
 	if len(outcomes) > 0 {
-		if rejected, err := b.store.Record(outcomes); err != nil || errors.Join(rejected...) != nil {
+		rejected, err := b.store.Record(outcomes)
+		if err != nil || errors.Join(rejected...) != nil {
 			b.log.Error("bot: record /latest", slog.Int64("chat_id", r.chat), slog.Any("err", errors.Join(err, errors.Join(rejected...))))
+		}
+		for i, c := range outcomes {
+			if err == nil && (rejected == nil || rejected[i] == nil) {
+				b.opt.Events.Delivered(c.State)
+			}
 		}
 	}
 	if deactivate != 0 {

@@ -21,6 +21,7 @@ type outbox struct {
 	pace    *pacer
 	photos  *photoBook
 	log     *slog.Logger
+	events  Events
 	backoff time.Duration // first wait after a transient failure
 	tries   int           // sends of one message at most, 429s not counted
 }
@@ -73,7 +74,7 @@ func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Messag
 		case telegram.ClassRetryAfter:
 			o.log.Warn("bot: flood control: pausing all sends", slog.Int64("chat_id", chat),
 				slog.Duration("retry_after", e.RetryAfter))
-			o.pace.pause.pauseFor(e.RetryAfter)
+			o.events.Paused(o.pace.pause.pauseFor(e.RetryAfter))
 			continue
 		case telegram.ClassTransient:
 			if try >= o.tries || l.ctx.Err() != nil {
@@ -123,6 +124,7 @@ func (o *outbox) article(l lane, chat int64, a content.Article, lang string) (tg
 		if done && !photoFailed {
 			return o.plainOnBadRequest(l, chat, a, lang, msg, err)
 		}
+		o.events.PhotoFallback(FallbackText)
 		if photoFailed {
 			o.log.Warn("bot: the photo could not be sent; answering with the text", slog.String("article_id", a.ID), slog.Any("err", err))
 		}

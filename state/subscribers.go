@@ -240,6 +240,26 @@ func (s *Store) ActiveSubscribers(after int64, limit int) ([]Subscriber, error) 
 	return out, nil
 }
 
+// EachSubscriberStatus calls fn with the chat ID and status of every
+// subscriber, active or not, in chat ID order, in one read transaction
+// that decodes nothing else: cheap, but its cost grows with the number of
+// subscribers, and fn must not call the Store. It returns the
+// transaction's error.
+func (s *Store) EachSubscriberStatus(fn func(chat int64, status Status)) error {
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketSubscribers).ForEach(func(k, v []byte) error {
+			if len(v) > 0 {
+				fn(getInt64Key(k), Status(v[0]))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("state: subscriber statuses: %w", err)
+	}
+	return nil
+}
+
 // MovedTo returns the chat that chat moved to (see MoveChat) and true, or
 // false when it never moved. It returns the store's error.
 func (s *Store) MovedTo(chat int64) (int64, bool, error) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -31,6 +32,7 @@ type config struct {
 	Retention         time.Duration
 	LogLevel          slog.Level
 	LogFormat         string
+	MetricsAddr       string // host:port of /metrics and /healthz; "" for none
 }
 
 // defaults are the value of every variable that has one; .env.example
@@ -48,6 +50,7 @@ var defaults = map[string]string{
 	"RETENTION":             "720h",
 	"LOG_LEVEL":             "info",
 	"LOG_FORMAT":            "text",
+	"METRICS_ADDR":          "",
 }
 
 // errNoToken explains how to get a token; it is returned when a command that
@@ -98,6 +101,7 @@ func loadConfig(getenv func(string) string, needToken bool) (*config, error) {
 		Retention:         p.duration("RETENTION"),
 		LogLevel:          p.level("LOG_LEVEL"),
 		LogFormat:         p.oneOf("LOG_FORMAT", "text", "json"),
+		MetricsAddr:       p.addr("METRICS_ADDR"),
 	}
 	if needToken && c.Token == "" {
 		p.errs = append([]error{errNoToken}, p.errs...)
@@ -182,6 +186,19 @@ func (p *parser) level(name string) slog.Level {
 		p.fail(name, v, "debug, info, warn or error")
 	}
 	return l
+}
+
+// addr reads a listening address, host:port; empty is none.
+func (p *parser) addr(name string) string {
+	v := p.str(name)
+	if v == "" {
+		return ""
+	}
+	_, port, err := net.SplitHostPort(v)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+		p.fail(name, v, "host:port to listen on, like 127.0.0.1:9464 (empty: off)")
+	}
+	return v
 }
 
 func (p *parser) oneOf(name string, choices ...string) string {

@@ -68,6 +68,13 @@ func TestLoadConfig(t *testing.T) {
 		{"log level", map[string]string{"LOG_LEVEL": "DEBUG", "LOG_FORMAT": "JSON"},
 			func(c *config) bool { return c.LogLevel == slog.LevelDebug && c.LogFormat == "json" }, ""},
 		{"bad log format", map[string]string{"LOG_FORMAT": "xml"}, nil, "LOG_FORMAT"},
+		{"metrics", map[string]string{"METRICS_ADDR": "127.0.0.1:9464"},
+			func(c *config) bool { return c.MetricsAddr == "127.0.0.1:9464" }, ""},
+		{"metrics on every interface", map[string]string{"METRICS_ADDR": ":9464"},
+			func(c *config) bool { return c.MetricsAddr == ":9464" }, ""},
+		{"metrics without a port", map[string]string{"METRICS_ADDR": "localhost"}, nil,
+			`METRICS_ADDR="localhost": want host:port`},
+		{"metrics with a URL", map[string]string{"METRICS_ADDR": "http://127.0.0.1:9464"}, nil, "METRICS_ADDR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

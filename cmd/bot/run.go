@@ -35,6 +35,7 @@ func commands() []command {
 		{"ingest", "read new and changed seed files into the database", runIngest},
 		{"stats", "show subscribers, articles, deliveries and the last broadcast", runStats},
 		{"backup", "write a consistent copy of the database to a file", runBackup},
+		{"healthcheck", "ask the running service's /healthz (METRICS_ADDR); exit 0 when healthy", runHealthcheck},
 	}
 }
 
@@ -66,7 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: bot [command] [flags]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun \"bot COMMAND -h\" for a command's flags.")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/newsbot/newsbot/bot"
 	"github.com/newsbot/newsbot/bot/telegram"
 	"github.com/newsbot/newsbot/ingest"
+	"github.com/newsbot/newsbot/internal/metrics"
 	"github.com/newsbot/newsbot/state"
 )
 
@@ -24,11 +25,12 @@ const foldEvery = time.Hour
 // A service is the running bot: the database, the seeds library, the
 // Telegram side, and the housekeeping around them.
 type service struct {
-	cfg   *config
-	log   *slog.Logger
-	store *state.Store
-	lib   *ingest.Library
-	bot   *bot.Bot
+	cfg     *config
+	log     *slog.Logger
+	store   *state.Store
+	lib     *ingest.Library
+	bot     *bot.Bot
+	metrics *metrics.Metrics // nil without METRICS_ADDR
 }
 
 func runService(ctx context.Context, args []string, env *environ) error {
@@ -53,6 +55,13 @@ func runService(ctx context.Context, args []string, env *environ) error {
 	}
 	defer store.Close()
 	svc := &service{cfg: cfg, log: log, store: store, lib: ingest.NewLibrary(cfg.SeedsDir, store, ingest.MaxAge(cfg.IngestMaxAge))}
+	tgCfg := telegram.Config{Token: cfg.Token, APIEndpoint: cfg.Endpoint, Logger: log}
+	opts := botOptions(cfg, log)
+	if cfg.MetricsAddr != "" {
+		svc.metrics = metrics.New(store, metrics.Options{RateLimit: cfg.RateLimit, Logger: log})
+		tgCfg.Observe = svc.metrics.ObserveCall
+		opts.Events = svc.metrics
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -65,14 +74,19 @@ func runService(ctx context.Context, args []string, env *environ) error {
 	// tree must not keep the bot from answering.
 	wg.Go(func() { svc.scans(ctx, hup) })
 
-	client, err := telegram.New(ctx, telegram.Config{Token: cfg.Token, APIEndpoint: cfg.Endpoint, Logger: log})
+	client, err := telegram.New(ctx, tgCfg)
 	if err != nil {
 		return err
 	}
-	svc.bot = bot.NewBot(client, store, svc.lib, botOptions(cfg, log))
+	svc.bot = bot.NewBot(client, store, svc.lib, opts)
 	svc.logStart(client.Self().UserName)
 
-	ctlDone, err := serveControl(ctx, socketPath(cfg.DBPath), &storeOps{store: store, library: svc.lib, broadcast: svc.broadcast}, log)
+	metricsDone, err := svc.serveMetrics(ctx)
+	if err != nil {
+		return err
+	}
+	ctlDone, err := serveControl(ctx, socketPath(cfg.DBPath), &storeOps{store: store, library: svc.lib,
+		broadcast: svc.broadcast, scanned: svc.observeScan}, log)
 	if err != nil {
 		return err
 	}
@@ -82,6 +96,7 @@ func runService(ctx context.Context, args []string, env *environ) error {
 	cancel()
 	wg.Wait()
 	<-ctlDone
+	<-metricsDone
 	if err != nil {
 		return err
 	}
@@ -137,6 +152,30 @@ func (s *service) scans(ctx context.Context, hup <-chan os.Signal) {
 	}
 }
 
+// serveMetrics serves /metrics and /healthz on METRICS_ADDR until ctx ends,
+// and closes the returned channel when the server has stopped: at once
+// without METRICS_ADDR.
+func (s *service) serveMetrics(ctx context.Context) (<-chan struct{}, error) {
+	if s.metrics == nil {
+		done := make(chan struct{})
+		close(done)
+		return done, nil
+	}
+	addr, done, err := metrics.Serve(ctx, s.cfg.MetricsAddr, s.metrics.Handler(), s.log)
+	if err != nil {
+		return nil, fmt.Errorf("METRICS_ADDR=%s: %w", s.cfg.MetricsAddr, err)
+	}
+	s.log.Info("metrics: serving /metrics and /healthz", slog.String("addr", addr.String()))
+	return done, nil
+}
+
+// observeScan counts a scan in the metrics, when they are on.
+func (s *service) observeScan(res ingest.ScanResult, err error) {
+	if s.metrics != nil && !errors.Is(err, context.Canceled) {
+		s.metrics.ObserveScan(res, err)
+	}
+}
+
 // scan re-reads the seeds folder and logs what it found. why says what
 // asked for it.
 func (s *service) scan(ctx context.Context, why string) {
@@ -147,6 +186,7 @@ func (s *service) scan(ctx context.Context, why string) {
 // logScan logs a scan's result: the files it refused, each once, and the
 // counts; routine scans that found nothing new at debug level.
 func (s *service) logScan(ctx context.Context, why string, res ingest.ScanResult, err error) {
+	s.observeScan(res, err)
 	switch {
 	case err != nil && res.Started.IsZero():
 		s.log.Warn("seeds watch", slog.Any("err", err))

@@ -31,6 +31,8 @@ type storeOps struct {
 	store     *state.Store
 	library   *ingest.Library
 	broadcast func(ctx context.Context, wait bool) (broadcastReport, error)
+	// scanned, if set, is told of every scan (the service's metrics).
+	scanned func(ingest.ScanResult, error)
 }
 
 // Ingest scans the seeds folder; while it runs, progress gets the scan's
@@ -51,6 +53,9 @@ func (o *storeOps) Ingest(ctx context.Context, progress func(ingest.Progress)) (
 	for {
 		select {
 		case r := <-done:
+			if o.scanned != nil {
+				o.scanned(r.res, r.err)
+			}
 			if r.err != nil {
 				return ingestReport{}, r.err
 			}
@@ -183,13 +188,15 @@ func runBroadcast(ctx context.Context, args []string, env *environ) error {
 	fs := newFlagSet(env, "broadcast", "[-wait]",
 		"Delivers every due article to every active subscriber. A running service does it in\n"+
 			"the background (-wait waits for the summary); without one, this command does it\n"+
-			"and returns when it has finished.")
-	wait := fs.Bool("wait", false, "wait for the running service's broadcast to finish")
+			"and returns when it has finished. While it waits, the progress goes to stderr: a\n"+
+			"bar with counts and an ETA on a terminal, a plain line every 5 s otherwise.")
+	wait := fs.Bool("wait", false, "wait for the running service's broadcast to finish, showing its progress")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
 	return shellCommand(ctx, env, func(o ops) error {
-		r, err := o.Broadcast(ctx, *wait)
+		pr := newProgress(env.stderr, "broadcast", isTerminal)
+		r, err := followBroadcast(ctx, o, *wait, pr, broadcastPollEvery)
 		if err != nil {
 			return fmt.Errorf("broadcast: %w", err)
 		}
