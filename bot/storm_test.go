@@ -59,3 +59,29 @@ func TestStormPassesWithoutAnAdmin(t *testing.T) {
 	h.settle()
 	checkOnce(t, received(h.fake.Messages(), heads), chats, heads)
 }
+
+// A paid broadcast sends its messages with allow_paid_broadcast, past the
+// free 30 a second; readers' answers stay free.
+func TestPaidBroadcast(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, tgfake.Options{}, Options{PaidBroadcast: true, RateLimit: 200})
+	const n = 40
+	h.subscribe(chatIDs(n)...)
+	h.putArticles(article("paid", recent(), nil))
+	h.run()
+	h.fake.PostPrivate(user(9999, "en"), "/help")
+	h.waitMessages(t, 9999, 1)
+	sum := h.broadcast()
+	h.settle()
+	if sum.Sent != n {
+		t.Errorf("summary: %+v, want %d sent", sum, n)
+	}
+	for _, m := range h.fake.Messages() {
+		if want := m.ChatID != 9999; m.Paid != want {
+			t.Errorf("chat %d: paid %v, want %v", m.ChatID, m.Paid, want)
+		}
+	}
+	if n := h.fake.TooManyRequests(); n != 0 {
+		t.Errorf("got %d 429s, want none", n)
+	}
+}

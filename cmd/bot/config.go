@@ -24,6 +24,7 @@ type config struct {
 	DBPath            string
 	Endpoint          string
 	RateLimit         float64
+	PaidBroadcast     bool
 	MaxPerBroadcast   int
 	MaxAge            time.Duration
 	ScanInterval      time.Duration
@@ -42,6 +43,7 @@ var defaults = map[string]string{
 	"DB_PATH":               "./data/bot.db",
 	"TELEGRAM_API_ENDPOINT": telegram.DefaultAPIEndpoint,
 	"RATE_LIMIT":            "25",
+	"PAID_BROADCAST":        "false",
 	"MAX_PER_BROADCAST":     "3",
 	"MAX_AGE":               "168h",
 	"SCAN_INTERVAL":         "1m",
@@ -93,6 +95,7 @@ func loadConfig(getenv func(string) string, needToken bool) (*config, error) {
 		DBPath:            p.str("DB_PATH"),
 		Endpoint:          p.endpoint("TELEGRAM_API_ENDPOINT"),
 		RateLimit:         p.rate("RATE_LIMIT"),
+		PaidBroadcast:     p.boolean("PAID_BROADCAST"),
 		MaxPerBroadcast:   p.positive("MAX_PER_BROADCAST"),
 		MaxAge:            p.duration("MAX_AGE"),
 		ScanInterval:      p.duration("SCAN_INTERVAL"),
@@ -103,6 +106,10 @@ func loadConfig(getenv func(string) string, needToken bool) (*config, error) {
 		LogFormat:         p.oneOf("LOG_FORMAT", "text", "json"),
 		MetricsAddr:       p.addr("METRICS_ADDR"),
 	}
+	if c.RateLimit > freeRate && !c.PaidBroadcast {
+		p.fail("RATE_LIMIT", p.str("RATE_LIMIT"), fmt.Sprintf("at most %d: Telegram lets a bot send about 30 messages a second for free "+
+			"(PAID_BROADCAST=true lifts it to 1000, at a cost in Stars)", freeRate))
+	}
 	if needToken && c.Token == "" {
 		p.errs = append([]error{errNoToken}, p.errs...)
 	}
@@ -111,6 +118,10 @@ func loadConfig(getenv func(string) string, needToken bool) (*config, error) {
 	}
 	return c, nil
 }
+
+// freeRate is the highest RATE_LIMIT without paid broadcasts: Telegram's
+// limit is about 30 messages a second, and readers' answers need room.
+const freeRate = 30
 
 // parser reads variables and collects every error, so one run reports them all.
 type parser struct {
@@ -159,6 +170,15 @@ func (p *parser) rate(name string) float64 {
 		p.fail(name, v, "messages per second, a number above 0 and at most 1000 (Telegram allows about 30)")
 	}
 	return r
+}
+
+func (p *parser) boolean(name string) bool {
+	v := p.str(name)
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.fail(name, v, "true or false")
+	}
+	return b
 }
 
 func (p *parser) positive(name string) int {

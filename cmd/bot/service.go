@@ -295,6 +295,7 @@ func botOptions(cfg *config, log *slog.Logger) bot.Options {
 		MaxAge:          cfg.MaxAge,
 		MaxPerBroadcast: cfg.MaxPerBroadcast,
 		RateLimit:       cfg.RateLimit,
+		PaidBroadcast:   cfg.PaidBroadcast,
 		Logger:          log,
 	}
 }
