@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/internal/tgfake"
@@ -183,4 +185,22 @@ func TestLatestOnAServerWithoutPhotos(t *testing.T) {
 		t.Errorf("got %q, want %q", got[0].Visible, want)
 	}
 	h.settle()
+}
+
+// The photo states of articles no longer sent are dropped at a broadcast's
+// start once idle for photoIdle, however many there were.
+func TestPhotoBookForgetsIdleArticles(t *testing.T) {
+	b := newPhotoBook(http.DefaultClient)
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	b.now = func() time.Time { return now }
+	for i := range 100_000 {
+		b.state("article-" + strconv.Itoa(i))
+	}
+	now = now.Add(photoIdle - time.Hour)
+	b.state("recent")
+	now = now.Add(time.Hour)
+	b.forget()
+	if got := len(b.articles); got != 1 {
+		t.Errorf("after %v idle: %d photo states kept, want 1 (the one used since)", photoIdle, got)
+	}
 }
