@@ -52,7 +52,8 @@ var (
 	bucketQueue         = []byte("queue")         // round → (chat | item → state), pending and sending entries
 	bucketAnnouncements = []byte("announcements") // id → announcement
 	bucketBroadcasts    = []byte("broadcasts")    // id → broadcast
-	allBuckets          = [][]byte{bucketMeta, bucketArticles, bucketArticleSeq, bucketArticlePub, bucketSubscribers, bucketDeliveries, bucketQueue, bucketAnnouncements, bucketBroadcasts}
+	allBuckets          = [][]byte{bucketMeta, bucketArticles, bucketArticleSeq, bucketArticlePub, bucketSubscribers, bucketDeliveries, bucketQueue, bucketAnnouncements, bucketBroadcasts,
+		bucketShortIDs, bucketPages}
 )
 
 // Keys in the meta bucket.
@@ -103,8 +104,8 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-// prepare creates the buckets, checks the schema version and turns entries
-// left in Sending into Unknown.
+// prepare creates the buckets, checks the schema version, completes the
+// short ID index and turns entries left in Sending into Unknown.
 func (s *Store) prepare(tx *bbolt.Tx) error {
 	meta := tx.Bucket(bucketMeta)
 	if meta != nil {
@@ -122,6 +123,9 @@ func (s *Store) prepare(tx *bbolt.Tx) error {
 	}
 	meta = tx.Bucket(bucketMeta)
 	if err := meta.Put(keySchema, putUint64(schemaVersion)); err != nil {
+		return err
+	}
+	if err := rebuildShortIDs(tx); err != nil {
 		return err
 	}
 	return recoverSending(tx, time.Now())
