@@ -23,7 +23,7 @@ func BenchmarkSend(b *testing.B) {
 		b.Fatal(err)
 	}
 	a := testArticle()
-	text := renderText(a, langZH)
+	text := renderText(a, langZH, "")
 	const workers = 16
 	jobs := make(chan int64)
 	var wg sync.WaitGroup

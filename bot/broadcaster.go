@@ -69,7 +69,7 @@ type planResult struct {
 // the service is not running). A Bot has one of its own: Bot.Broadcaster.
 func NewBroadcaster(c *telegram.Client, store *state.Store, opt Options) *Broadcaster {
 	opt = opt.withDefaults()
-	return newBroadcaster(store, newOutbox(c, opt), opt)
+	return newBroadcaster(store, newOutbox(c, store, opt), opt)
 }
 
 func newBroadcaster(store *state.Store, out *outbox, opt Options) *Broadcaster {
@@ -109,6 +109,7 @@ func newBroadcaster(store *state.Store, out *outbox, opt Options) *Broadcaster {
 // telegram.ErrUnauthorized when Telegram refuses the token, and the store's
 // error when the ledger can't be read or written.
 func (bc *Broadcaster) Run(ctx context.Context) error {
+	defer bc.runPages(ctx)()
 	st, err := bc.store.Stats()
 	if err != nil {
 		return fmt.Errorf("bot: broadcaster: %w", err)
@@ -154,6 +155,7 @@ func (bc *Broadcaster) Run(ctx context.Context) error {
 // ends first it returns the progress and ctx's error; the broadcast stays
 // unfinished. Other errors are Run's.
 func (bc *Broadcaster) RunOnce(ctx context.Context) (state.Broadcast, error) {
+	defer bc.runPages(ctx)()
 	cur, err := bc.store.CurrentBroadcast()
 	if errors.Is(err, state.ErrNotFound) {
 		res := bc.plan(ctx, []*planRequest{{reply: make(chan planResult, 1)}})
@@ -169,6 +171,21 @@ func (bc *Broadcaster) RunOnce(ctx context.Context) (state.Broadcast, error) {
 		err = ctx.Err()
 	}
 	return b, err
+}
+
+// runPages runs the Telegraph pages' worker until ctx ends or the returned
+// function is called, which waits for it to stop.
+func (bc *Broadcaster) runPages(ctx context.Context) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		bc.out.pages.run(ctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // Start asks Run for a broadcast of every due article and queued

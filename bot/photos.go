@@ -76,16 +76,16 @@ func (b *photoBook) known(st *photoState) (fileID string, none bool) {
 	return st.fileID, st.none
 }
 
-// send sends a's photo with its caption into chat. done is false when no
+// send sends a's photo with its caption and ln's buttons into chat. done is false when no
 // photo works and the caller should send the text form; else msg and err are
 // the send's (an error of the chat, not of the photo, such as a 403, or the
 // lane's context error).
-func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang string) (msg tgbotapi.Message, done bool, err error) {
+func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang string, ln articleLinks) (msg tgbotapi.Message, done bool, err error) {
 	st := b.state(a.ID)
 	if id, none := b.known(st); none {
 		return msg, false, nil
 	} else if id != "" {
-		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, tgbotapi.FileID(id)))
+		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, ln, tgbotapi.FileID(id)))
 		if telegram.ClassOf(err) != telegram.ClassBadPhoto {
 			return msg, true, err
 		}
@@ -105,7 +105,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 	if id, none := b.known(st); none {
 		return msg, false, nil
 	} else if id != "" {
-		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, tgbotapi.FileID(id)))
+		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, ln, tgbotapi.FileID(id)))
 		return msg, true, err
 	}
 
@@ -114,7 +114,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 		if b.isFailed(b.failed, u) {
 			continue
 		}
-		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, tgbotapi.FileURL(u)))
+		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, ln, tgbotapi.FileURL(u)))
 		switch telegram.ClassOf(err) {
 		case telegram.ClassNone:
 			b.learn(st, msg)
@@ -136,7 +136,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 			b.fail(b.noUpload, u)
 			continue
 		}
-		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, tgbotapi.FileBytes{Name: photoName(u), Bytes: data}))
+		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, ln, tgbotapi.FileBytes{Name: photoName(u), Bytes: data}))
 		switch telegram.ClassOf(err) {
 		case telegram.ClassNone:
 			b.learn(st, msg)

@@ -151,6 +151,7 @@ func (b *Bot) latest(ctx context.Context, r request, n int) {
 		arts, ids = append(arts, a), append(ids, a.ID)
 		items = append(items, state.Item{Kind: state.ArticleItem, Seq: stored[i].Seq})
 	}
+	b.out.pages.prepare(ctx, arts...)
 	claims, err := b.store.ClaimLatest(r.chat, time.Now(), ids)
 	if err != nil {
 		b.log.Error("bot: claim /latest", slog.Int64("chat_id", r.chat), slog.Any("err", err))

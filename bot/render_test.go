@@ -83,16 +83,16 @@ func TestRender(t *testing.T) {
 			if tt.edit != nil {
 				tt.edit(&a)
 			}
-			caption := renderCaption(a, tt.lang)
+			caption := renderCaption(a, tt.lang, "")
 			if err := tgfake.CheckCaption(caption, parseModeHTML); err != nil {
 				t.Fatalf("caption refused: %v\n%s", err, caption)
 			}
-			text := renderText(a, tt.lang)
+			text := renderText(a, tt.lang, "")
 			if err := tgfake.CheckText(text, parseModeHTML); err != nil {
 				t.Fatalf("text refused: %v\n%s", err, text)
 			}
 			for _, limit := range []int{captionLimit, textLimit} {
-				plain := renderPlain(a, tt.lang, limit)
+				plain := renderPlain(a, tt.lang, "", limit)
 				if !utf8.ValidString(plain) {
 					t.Errorf("plain form (%d) is not valid UTF-8", limit)
 				}
@@ -129,7 +129,7 @@ func TestRender(t *testing.T) {
 
 func TestRenderShortLeadUncut(t *testing.T) {
 	a := testArticle()
-	got, _ := tgfake.ParseHTML(renderCaption(a, langZH))
+	got, _ := tgfake.ParseHTML(renderCaption(a, langZH, ""))
 	want := a.Headline + "\n\n" + a.Lead + "\n\n2023年4月7日 · 美国之音 · 阅读原文"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
@@ -213,16 +213,16 @@ func FuzzRender(f *testing.F) {
 		a := content.Article{Headline: headline, Lead: lead, URL: url, Source: source,
 			Published: time.Date(2023, 4, 7, 0, 0, 0, 0, time.UTC)}
 		for _, lang := range []string{langZH, LangEN} {
-			if err := tgfake.CheckCaption(renderCaption(a, lang), parseModeHTML); err != nil {
+			if err := tgfake.CheckCaption(renderCaption(a, lang, ""), parseModeHTML); err != nil {
 				t.Fatalf("caption: %v", err)
 			}
-			if s := renderText(a, lang); strings.TrimSpace(headline+lead+source+url) != "" {
+			if s := renderText(a, lang, ""); strings.TrimSpace(headline+lead+source+url) != "" {
 				if err := tgfake.CheckText(s, parseModeHTML); err != nil {
 					t.Fatalf("text: %v", err)
 				}
 			}
 			for _, limit := range []int{captionLimit, textLimit} {
-				if n := tgfake.UTF16Len(renderPlain(a, lang, limit)); n > limit {
+				if n := tgfake.UTF16Len(renderPlain(a, lang, "", limit)); n > limit {
 					t.Fatalf("plain: got %d units, want at most %d", n, limit)
 				}
 			}
@@ -254,11 +254,12 @@ func TestArticleMessagesAccepted(t *testing.T) {
 	a := testArticle()
 	a.Headline = `<b>"Tom" & Jerry</b>`
 	a.Lead = strings.Repeat("一句话里有<>&\"。", 400)
+	ln := articleLinks{fullText: fullTextLink(c.Self().UserName, a.ID), page: "https://telegra.ph/Tom-Jerry-04-07"}
 	msgs := []tgbotapi.Chattable{
-		articlePhoto(1, a, langZH, tgbotapi.FileURL(a.Photo.URL)),
-		articlePhoto(2, a, LangEN, tgbotapi.FileBytes{Name: "a.jpg", Bytes: []byte("JPEG")}),
-		articleText(3, a, langZH),
-		articlePlain(4, a, LangEN),
+		articlePhoto(1, a, langZH, ln, tgbotapi.FileURL(a.Photo.URL)),
+		articlePhoto(2, a, LangEN, ln, tgbotapi.FileBytes{Name: "a.jpg", Bytes: []byte("JPEG")}),
+		articleText(3, a, langZH, ln),
+		articlePlain(4, a, LangEN, ln),
 	}
 	for i, m := range msgs {
 		if _, err := c.Send(context.Background(), m); err != nil {
@@ -275,7 +276,18 @@ func TestArticleMessagesAccepted(t *testing.T) {
 			t.Errorf("chat %d: got %q…, want the headline as written", m.ChatID, string(r[:min(len(r), 40)]))
 		}
 	}
-	if got[3].ParseMode != "" || !strings.Contains(got[3].Text, a.URL) {
-		t.Errorf("plain form: got parse mode %q, want none and the URL written out", got[3].ParseMode)
+	if got[3].ParseMode != "" || !strings.Contains(got[3].Text, a.URL) || !strings.Contains(got[3].Text, ln.page) {
+		t.Errorf("plain form: got parse mode %q, want none and the URLs written out", got[3].ParseMode)
+	}
+	for _, m := range got {
+		var urls []string
+		for _, row := range m.Buttons {
+			for _, b := range row {
+				urls = append(urls, b.URL)
+			}
+		}
+		if len(urls) != 2 || urls[0] != ln.fullText || urls[1] != ln.page {
+			t.Errorf("chat %d: got buttons %q, want the full text's and the page's", m.ChatID, urls)
+		}
 	}
 }
