@@ -66,6 +66,10 @@ type Options struct {
 	// a minute (admins are not counted); default defaultCommandsPerMinute.
 	// Negative: no limit.
 	CommandsPerMinute int
+	// FullTextsPerMinute is how many full texts (an article's full-text
+	// button) one chat gets in a minute; default
+	// defaultFullTextsPerMinute. Negative: no limit.
+	FullTextsPerMinute int
 	// ReportEvery is how often the admin's report message is edited with
 	// the progress; default defaultReportEvery.
 	ReportEvery time.Duration
@@ -118,6 +122,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.CommandsPerMinute == 0 {
 		o.CommandsPerMinute = defaultCommandsPerMinute
+	}
+	if o.FullTextsPerMinute == 0 {
+		o.FullTextsPerMinute = defaultFullTextsPerMinute
 	}
 	if o.ReportEvery <= 0 {
 		o.ReportEvery = defaultReportEvery
@@ -174,6 +181,7 @@ type Bot struct {
 	admins  map[int64]bool
 	out     *outbox
 	limit   *throttle
+	full    *throttle // full texts
 	bc      *Broadcaster
 	chats   *chatQueues
 	cmds    commandIndex
@@ -200,6 +208,7 @@ func NewBot(c *telegram.Client, store *state.Store, lib *ingest.Library, opt Opt
 		admins: admins,
 		out:    out,
 		limit:  newThrottle(opt.CommandsPerMinute, time.Minute),
+		full:   newThrottle(opt.FullTextsPerMinute, time.Minute),
 		bc:     newBroadcaster(store, out, opt),
 		chats:  newChatQueues(),
 		cmds:   newCommandIndex(commandTable()),

@@ -16,8 +16,14 @@ import (
 // maxLatest is the most articles /latest sends.
 const maxLatest = 5
 
-// start welcomes, subscribes and sends the latest article.
+// start welcomes, subscribes and sends the latest article. In a private
+// chat, "/start <payload>" (an article's full-text button) sends that
+// article's full text instead, and subscribes no one.
 func (b *Bot) start(ctx context.Context, r request) {
+	if r.private && r.args != "" {
+		b.fullText(ctx, r)
+		return
+	}
 	c := catalogFor(r.lang)
 	added, err := b.subscribeChat(r)
 	if err != nil {
