@@ -67,9 +67,14 @@ type pageJob struct {
 	id    string
 	tries int       // failed attempts so far
 	due   time.Time // no attempt before
+	// busy is set while the worker publishes the page; again when it was
+	// asked for meanwhile, as the article may have changed since it was
+	// read.
+	busy, again bool
 	// settled is closed when the first attempt ends, whatever its outcome:
-	// what a send waits for.
+	// what a send waits for; open says it is not yet.
 	settled chan struct{}
+	open    bool
 }
 
 // newPageBook returns the pageBook of o.Telegraph; without one it does
@@ -174,13 +179,16 @@ func (p *pageBook) enqueue(id string) chan struct{} {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	j := p.jobs[id]
-	if j == nil {
-		j = &pageJob{id: id, due: p.now(), settled: make(chan struct{})}
+	switch {
+	case j == nil:
+		j = &pageJob{id: id, due: p.now(), settled: make(chan struct{}), open: true}
 		p.jobs[id] = j
 		p.queue = append(p.queue, j)
 		p.signal()
+	case j.busy:
+		j.again = true
 	}
-	if j.tries > 0 {
+	if !j.open {
 		return nil
 	}
 	return j.settled
@@ -305,25 +313,33 @@ func (p *pageBook) compare() {
 // outcome: done, a pause for a FLOOD_WAIT, or a retry later.
 func (p *pageBook) attempt(ctx context.Context, j *pageJob) {
 	log := p.log.With(slog.String("article_id", j.id))
+	p.mu.Lock()
+	j.busy, j.again = true, false
+	p.mu.Unlock()
 	err := p.publish(ctx, log, j.id)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	j.busy = false
 	if err != nil && ctx.Err() != nil {
 		return // stopping: the job stays queued, unsettled
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if j.tries == 0 {
+	if j.open {
 		close(j.settled)
+		j.open = false
 	}
 	now := p.now()
 	switch telegraph.ClassOf(err) {
 	case telegraph.ClassNone:
+		if j.again {
+			j.tries, j.due = 0, now // once more, for the change
+			return
+		}
 		p.drop(j)
 		return
 	case telegraph.ClassFlood:
 		wait := telegraph.RetryAfter(err)
 		log.Warn("bot: Telegraph flood control: pausing its calls", slog.Duration("retry_after", wait))
 		p.pausedUntil = now.Add(wait)
-		j.tries = max(j.tries, 1)
 		return
 	case telegraph.ClassTransient:
 		p.downUntil = now.Add(p.retry)
