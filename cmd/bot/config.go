@@ -13,6 +13,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"github.com/newsbot/newsbot/bot/telegram"
+	"github.com/newsbot/newsbot/bot/telegraph"
 )
 
 // config is the bot's configuration, read once from the environment.
@@ -30,6 +31,12 @@ type config struct {
 	Retention         time.Duration
 	LogLevel          slog.Level
 	LogFormat         string
+	// Telegraph publishes an Instant View page of every article
+	// (TELEGRAPH=on), with TelegraphToken's account when it is given, at
+	// TelegraphEndpoint.
+	Telegraph         bool
+	TelegraphToken    string
+	TelegraphEndpoint string
 }
 
 // defaults are the value of every variable that has one; .env.example
@@ -46,6 +53,8 @@ var defaults = map[string]string{
 	"RETENTION":             "720h",
 	"LOG_LEVEL":             "info",
 	"LOG_FORMAT":            "text",
+	"TELEGRAPH":             "off",
+	"TELEGRAPH_ENDPOINT":    telegraph.DefaultEndpoint,
 }
 
 // errNoToken explains how to get a token; it is returned when a command that
@@ -95,6 +104,9 @@ func loadConfig(getenv func(string) string, needToken bool) (*config, error) {
 		Retention:         p.duration("RETENTION"),
 		LogLevel:          p.level("LOG_LEVEL"),
 		LogFormat:         p.oneOf("LOG_FORMAT", "text", "json"),
+		Telegraph:         p.onOff("TELEGRAPH"),
+		TelegraphToken:    strings.TrimSpace(getenv("TELEGRAPH_TOKEN")),
+		TelegraphEndpoint: p.webBase("TELEGRAPH_ENDPOINT", "the base URL of a Telegraph API server, like "+telegraph.DefaultEndpoint),
 	}
 	if needToken && c.Token == "" {
 		p.errs = append([]error{errNoToken}, p.errs...)
@@ -137,12 +149,30 @@ func (p *parser) ids(name string) []int64 {
 }
 
 func (p *parser) endpoint(name string) string {
+	return p.webBase(name, "the base URL of a Bot API server, like https://api.telegram.org or http://127.0.0.1:8081")
+}
+
+// webBase reads an http or https base URL, without a trailing slash.
+func (p *parser) webBase(name, want string) string {
 	v := strings.TrimRight(p.str(name), "/")
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
-		p.fail(name, v, "the base URL of a Bot API server, like https://api.telegram.org or http://127.0.0.1:8081")
+		p.fail(name, v, want)
 	}
 	return v
+}
+
+// onOff reads a switch: on or off (also true/false, yes/no, 1/0).
+func (p *parser) onOff(name string) bool {
+	v := strings.ToLower(p.str(name))
+	switch v {
+	case "on", "true", "yes", "1":
+		return true
+	case "off", "false", "no", "0":
+		return false
+	}
+	p.fail(name, v, "on or off")
+	return false
 }
 
 func (p *parser) rate(name string) float64 {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/newsbot/newsbot/bot"
 	"github.com/newsbot/newsbot/bot/telegram"
+	"github.com/newsbot/newsbot/bot/telegraph"
 	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
 )
@@ -59,12 +60,16 @@ func runService(ctx context.Context, args []string, env *environ) error {
 	if err != nil {
 		return err
 	}
-	svc.bot = bot.NewBot(client, store, svc.lib, botOptions(cfg, log))
+	opt, err := botOptions(cfg, log)
+	if err != nil {
+		return err
+	}
+	svc.bot = bot.NewBot(client, store, svc.lib, opt)
 	svc.logStart(client.Self().UserName)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ctlDone, err := serveControl(ctx, socketPath(cfg.DBPath), &storeOps{store: store, library: svc.lib, broadcast: svc.broadcast}, log)
+	ctlDone, err := serveControl(ctx, socketPath(cfg.DBPath), &storeOps{store: store, library: svc.lib, broadcast: svc.broadcast, scanned: svc.scanned}, log)
 	if err != nil {
 		return err
 	}
@@ -89,7 +94,8 @@ func runService(ctx context.Context, args []string, env *environ) error {
 // logStart writes the start-up summary: never the token, only the
 // endpoint's host.
 func (s *service) logStart(username string) {
-	attrs := []any{slog.String("username", username), slog.String("endpoint", endpointHost(s.cfg.Endpoint))}
+	attrs := []any{slog.String("username", username), slog.String("endpoint", endpointHost(s.cfg.Endpoint)),
+		slog.Bool("telegraph", s.cfg.Telegraph)}
 	if st, err := s.store.Stats(); err == nil {
 		attrs = append(attrs, slog.Int("articles", st.Articles), slog.Int("subscribers", st.Subscribers[state.Active]))
 		if b := st.LastBroadcast; b != nil && b.Finished.IsZero() {
@@ -119,6 +125,7 @@ func (s *service) scan(ctx context.Context, why string) (ingest.ScanResult, bool
 	for _, err := range res.Refused {
 		s.log.Warn("seed file refused", slog.Any("err", err))
 	}
+	s.scanned(res)
 	level := slog.LevelDebug
 	if res.Added+res.Changed > 0 || why != "timer" {
 		level = slog.LevelInfo
@@ -126,6 +133,14 @@ func (s *service) scan(ctx context.Context, why string) (ingest.ScanResult, bool
 	s.log.Log(ctx, level, "seeds scanned", slog.String("trigger", why), slog.Int("files", res.Files),
 		slog.Int("added", res.Added), slog.Int("changed", res.Changed), slog.Int("refused", len(res.Refused)))
 	return res, true
+}
+
+// scanned tells the bot, once it runs, that articles changed, so that
+// their Telegraph pages are edited; it starts by comparing them all.
+func (s *service) scanned(res ingest.ScanResult) {
+	if res.Changed > 0 && s.bot != nil {
+		s.bot.ArticlesChanged()
+	}
 }
 
 // housekeeping re-scans the seeds folder every SCAN_INTERVAL and on SIGHUP,
@@ -213,15 +228,24 @@ func (s *service) broadcast(ctx context.Context, wait bool) (broadcastReport, er
 	return broadcastReport{Started: started, Broadcast: b}, nil
 }
 
-// botOptions are the bot's settings of the configuration.
-func botOptions(cfg *config, log *slog.Logger) bot.Options {
-	return bot.Options{
+// botOptions are the bot's settings of the configuration. It returns
+// telegraph.New's error for an unusable TELEGRAPH_ENDPOINT.
+func botOptions(cfg *config, log *slog.Logger) (bot.Options, error) {
+	o := bot.Options{
 		AdminIDs:        cfg.AdminIDs,
 		MaxAge:          cfg.MaxAge,
 		MaxPerBroadcast: cfg.MaxPerBroadcast,
 		RateLimit:       cfg.RateLimit,
 		Logger:          log,
 	}
+	if cfg.Telegraph {
+		tg, err := telegraph.New(telegraph.Config{Endpoint: cfg.TelegraphEndpoint, Token: cfg.TelegraphToken})
+		if err != nil {
+			return o, fmt.Errorf("TELEGRAPH_ENDPOINT: %w", err)
+		}
+		o.Telegraph = tg
+	}
+	return o, nil
 }
 
 // ticker ticks every d; a nil channel, which never ticks, when d is 0.

@@ -27,12 +27,17 @@ type storeOps struct {
 	store     *state.Store
 	library   *ingest.Library
 	broadcast func(ctx context.Context, wait bool) (broadcastReport, error)
+	// scanned, if set, is told what a scan found.
+	scanned func(ingest.ScanResult)
 }
 
 func (o *storeOps) Ingest(ctx context.Context) (ingestReport, error) {
 	res, err := o.library.Scan(ctx)
 	if err != nil {
 		return ingestReport{}, err
+	}
+	if o.scanned != nil {
+		o.scanned(res)
 	}
 	return newIngestReport(res), nil
 }
@@ -81,7 +86,11 @@ func broadcastHere(ctx context.Context, cfg *config, store *state.Store, log *sl
 	if err != nil {
 		return broadcastReport{}, err
 	}
-	b, err := bot.NewBroadcaster(client, store, botOptions(cfg, log)).RunOnce(ctx)
+	opt, err := botOptions(cfg, log)
+	if err != nil {
+		return broadcastReport{}, err
+	}
+	b, err := bot.NewBroadcaster(client, store, opt).RunOnce(ctx)
 	if err != nil {
 		return broadcastReport{}, err
 	}
