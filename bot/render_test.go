@@ -32,6 +32,7 @@ func TestRender(t *testing.T) {
 		name     string
 		edit     func(*content.Article)
 		lang     string
+		page     string   // the Instant View page's URL, if any
 		contains []string // in the HTML caption
 		absent   []string
 		cut      bool // the caption's lead must end with "…"
@@ -50,6 +51,11 @@ func TestRender(t *testing.T) {
 		}},
 		{name: "ten thousand character lead", lang: langZH, edit: func(a *content.Article) { a.Lead = long },
 			contains: []string{"这是一个句子。…"}, cut: true},
+		{name: "instant view link counts", lang: langZH, page: "https://telegra.ph/Title-04-07",
+			edit: func(a *content.Article) { a.Lead = long }, contains: []string{
+				"这是一个句子。…", `阅读原文</a> · <a href="https://telegra.ph/Title-04-07">⚡ 即时预览</a>`}, cut: true},
+		{name: "instant view link in english", lang: LangEN, page: "https://telegra.ph/T?a=1&b=2",
+			contains: []string{`Read the article</a> · <a href="https://telegra.ph/T?a=1&amp;b=2">⚡ Instant View</a>`}},
 		{name: "emoji at the cut", lang: LangEN, edit: func(a *content.Article) { a.Lead = emojiLead }, cut: true},
 		{name: "emoji ZWJ sequences at the cut", lang: LangEN, edit: func(a *content.Article) {
 			a.Lead = strings.Repeat("👩‍👩‍👧‍👦👍🏽🇯🇵", 300)
@@ -83,16 +89,16 @@ func TestRender(t *testing.T) {
 			if tt.edit != nil {
 				tt.edit(&a)
 			}
-			caption := renderCaption(a, tt.lang, "")
+			caption := renderCaption(a, tt.lang, tt.page)
 			if err := tgfake.CheckCaption(caption, parseModeHTML); err != nil {
 				t.Fatalf("caption refused: %v\n%s", err, caption)
 			}
-			text := renderText(a, tt.lang, "")
+			text := renderText(a, tt.lang, tt.page)
 			if err := tgfake.CheckText(text, parseModeHTML); err != nil {
 				t.Fatalf("text refused: %v\n%s", err, text)
 			}
 			for _, limit := range []int{captionLimit, textLimit} {
-				plain := renderPlain(a, tt.lang, "", limit)
+				plain := renderPlain(a, tt.lang, tt.page, limit)
 				if !utf8.ValidString(plain) {
 					t.Errorf("plain form (%d) is not valid UTF-8", limit)
 				}
@@ -101,6 +107,9 @@ func TestRender(t *testing.T) {
 				}
 				if a.URL != "" && !strings.Contains(plain, a.URL) {
 					t.Errorf("plain form (%d): got %q, want the URL in it", limit, plain)
+				}
+				if tt.page != "" && !strings.Contains(plain, tt.page) {
+					t.Errorf("plain form (%d): got %q, want the page's URL in it", limit, plain)
 				}
 			}
 			for _, s := range tt.contains {
