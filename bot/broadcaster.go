@@ -101,7 +101,8 @@ func newBroadcaster(store *state.Store, out *outbox, opt Options) *Broadcaster {
 // one a previous run left, with its frozen selection, and the
 // announcements a previous run queued; then one for each batch of requests
 // that Start and Announce queue. An announcement queued while a broadcast
-// runs goes out in the next one. When ctx ends, sends already started get
+// runs goes out in the next one. With Options.Telegraph it also runs the
+// worker that publishes the articles' pages, for its answers too. When ctx ends, sends already started get
 // Options.Grace to finish and be recorded; the broadcast stays unfinished,
 // for the next Run.
 //
@@ -153,7 +154,8 @@ func (bc *Broadcaster) Run(ctx context.Context) error {
 // to send is returned finished at once. It is for a process without Run
 // (the shell's "bot broadcast" when the service is not running). When ctx
 // ends first it returns the progress and ctx's error; the broadcast stays
-// unfinished. Other errors are Run's.
+// unfinished. Other errors are Run's. Like Run, it publishes the articles'
+// Telegraph pages while it runs.
 func (bc *Broadcaster) RunOnce(ctx context.Context) (state.Broadcast, error) {
 	defer bc.runPages(ctx)()
 	cur, err := bc.store.CurrentBroadcast()
