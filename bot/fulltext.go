@@ -61,17 +61,21 @@ func renderFullText(a content.Article, lang string, offer bool) fullText {
 		headline = clean(a.URL)
 	}
 	meta := metaLine(content.Article{Published: a.Published, FeedTime: a.FeedTime, Source: clean(a.Source)}, lang)
+	// header is the headline in bold and, on the next line, the date and
+	// outlet, in at most limit units; an absurd outlet name is left out.
 	header := func(limit int) part {
-		if meta == "" {
+		m := meta
+		if utf16Len(m) > limit/2 {
+			m = ""
+		}
+		switch {
+		case headline == "":
+			return plainPart(m)
+		case m == "":
 			return plainBold(cutTo(headline, limit))
 		}
-		room := limit - utf16Len(meta) - 1 // "\n" before the date
-		if room < limit/2 {
-			meta = ""
-			return plainBold(cutTo(headline, limit))
-		}
-		h := cutTo(headline, room)
-		return part{visible: h + "\n" + meta, html: "<b>" + escape(h) + "</b>\n" + escape(meta), plain: h + "\n" + meta}
+		h := cutTo(headline, limit-utf16Len(m)-1) // "\n" before the date
+		return part{visible: h + "\n" + m, html: "<b>" + escape(h) + "</b>\n" + escape(m), plain: h + "\n" + m}
 	}
 
 	var ft fullText
@@ -83,7 +87,7 @@ func renderFullText(a content.Article, lang string, offer bool) fullText {
 			}
 		}
 		head := header(captionLimit / 2)
-		ft.header = pack([]part{head}, textLimit)[0]
+		ft.header = firstOf(pack([]part{head}, textLimit))
 		capParts := []part{head}
 		if pc := clean(a.Photo.Caption); pc != "" {
 			if room := captionLimit - utf16Len(head.visible) - 2; room > 0 {
@@ -92,7 +96,7 @@ func renderFullText(a content.Article, lang string, offer bool) fullText {
 				}
 			}
 		}
-		ft.caption = pack(capParts, captionLimit)[0]
+		ft.caption = firstOf(pack(capParts, captionLimit))
 	} else {
 		parts = append(parts, header(textLimit/2))
 	}
@@ -118,6 +122,15 @@ func renderFullText(a content.Article, lang string, offer bool) fullText {
 	}
 	ft.texts = pack(parts, textLimit)
 	return ft
+}
+
+// firstOf is the first of msgs, the zero fullMessage (which is not sent)
+// when there is none.
+func firstOf(msgs []fullMessage) fullMessage {
+	if len(msgs) == 0 {
+		return fullMessage{}
+	}
+	return msgs[0]
 }
 
 func plainBold(s string) part {
@@ -269,6 +282,9 @@ func (o *outbox) fullText(l lane, chat int64, ft fullText) error {
 		texts = append([]fullMessage{ft.header}, texts...)
 	}
 	for _, m := range texts {
+		if m.html == "" {
+			continue
+		}
 		t := tgbotapi.NewMessage(chat, m.html)
 		t.ParseMode, t.DisableWebPagePreview = parseModeHTML, true
 		_, err := o.send(l, chat, t)

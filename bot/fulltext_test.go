@@ -155,6 +155,29 @@ func TestRenderFullText(t *testing.T) {
 	}
 }
 
+// TestRenderFullTextEmpty: an article with nothing in it (content never
+// makes one) renders without a panic, and nothing empty is sent.
+func TestRenderFullTextEmpty(t *testing.T) {
+	for _, a := range []content.Article{
+		{},
+		{Photo: &content.Photo{URL: "https://news.example/p.jpg"}},
+		{Source: "News", Photo: &content.Photo{URL: "https://news.example/p.jpg", Caption: "c"}},
+	} {
+		ft := renderFullText(a, langZH, false)
+		if err := tgfake.CheckCaption(ft.caption.html, parseModeHTML); err != nil {
+			t.Errorf("%+v: caption refused: %v", a, err)
+		}
+		for _, m := range append([]fullMessage{ft.header}, ft.texts...) {
+			if m.html == "" {
+				continue
+			}
+			if err := tgfake.CheckText(m.html, parseModeHTML); err != nil {
+				t.Errorf("%+v: %q refused: %v", a, m.html, err)
+			}
+		}
+	}
+}
+
 func TestSplitText(t *testing.T) {
 	tests := []struct {
 		name  string
