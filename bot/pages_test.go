@@ -14,6 +14,10 @@ import (
 	"github.com/newsbot/newsbot/state"
 )
 
+// The tests of this file broadcast as fast as the fake allows: they do not
+// run in parallel with the others, whose pacing is timed against the fake's
+// windows and would meet a busier CPU.
+
 // newPagesHarness is a harness whose bot publishes Telegraph pages to a
 // fake Telegraph server, with fast retries; o.PageWait and the client's
 // timeout may be set by the caller (telegraphTimeout: 0 for the default).
@@ -81,7 +85,6 @@ func checkArticleMessage(t *testing.T, h *harness, m tgfake.Message, id, page st
 // TestPagesOnePerArticle: a broadcast to many chats makes one page per
 // article, before the first send, and every message links to it.
 func TestPagesOnePerArticle(t *testing.T) {
-	t.Parallel()
 	h, tf := newPagesHarness(t, telegraphfake.Options{}, "", 0, Options{})
 	chats := chatIDs(60)
 	h.subscribe(chats...)
@@ -129,7 +132,6 @@ func TestPagesOnePerArticle(t *testing.T) {
 // TestPagesChangedArticleEdits: a changed article edits its page, found
 // either by ArticlesChanged (after a scan) or by the next send.
 func TestPagesChangedArticleEdits(t *testing.T) {
-	t.Parallel()
 	h, tf := newPagesHarness(t, telegraphfake.Options{}, "", 0, Options{})
 	h.subscribe(1, 2)
 	arts := pagesArticles()
@@ -198,7 +200,6 @@ func TestPagesChangedArticleEdits(t *testing.T) {
 // gets the article, without the Instant View button; the page is made
 // later, once Telegraph is back.
 func TestPagesOutage(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		name  string
 		fault telegraphfake.Fault
@@ -250,7 +251,6 @@ func TestPagesOutage(t *testing.T) {
 // TestPagesToken: a given token is used as it is; a kept token Telegraph
 // refuses is replaced by a new account's, whose page replaces the old one.
 func TestPagesToken(t *testing.T) {
-	t.Parallel()
 	t.Run("given", func(t *testing.T) {
 		t.Parallel()
 		h, tf := newPagesHarness(t, telegraphfake.Options{Token: "given-token"}, "given-token", 0, Options{})
@@ -303,7 +303,6 @@ func TestPagesToken(t *testing.T) {
 
 // TestPagesOff: without Telegraph, messages have the full-text button only.
 func TestPagesOff(t *testing.T) {
-	t.Parallel()
 	fo, o := fastOptions()
 	h := newHarness(t, fo, o)
 	h.subscribe(1, 2)
