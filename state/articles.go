@@ -130,6 +130,9 @@ func (s *Store) UpsertArticles(articles []Article) ([]Upserted, error) {
 				a.Seq = seq
 				results[i] = ArticleAdded
 				t.articles++
+				if err := indexShortID(tx, a.ID); err != nil {
+					return err
+				}
 			case sameArticle(old, a):
 				results[i] = ArticleUnchanged
 				continue
