@@ -15,12 +15,27 @@ import (
 // The benchmarks parse a mix of synthetic documents shaped like the
 // outlets' items (VOA, RFI, DW, NYT, BBC, RFA, CDT), of 2 KB to 45 KB as
 // in the archive. BenchmarkHTMLParse runs x/net/html alone on the same
-// bytes: the cost of extraction is the difference. With CORPUS_DIR set,
-// both also run on the real items there.
+// bytes: the cost of extraction is the difference. BenchmarkParse measures
+// ParseBytes, the path package ingest takes with the file's bytes in hand;
+// BenchmarkParseReader the same through Parse, which copies the reader's
+// bytes first. With CORPUS_DIR set, all three also run on the real items
+// there.
 //
 //	go test -run '^$' -bench 'Parse' -benchmem -cpu 1 -count 5 ./content
 
 func BenchmarkParse(b *testing.B) {
+	for _, m := range benchMixes(b) {
+		b.Run(m.name, func(b *testing.B) {
+			runBench(b, m.docs, func(doc []byte) {
+				if _, err := ParseBytes(doc); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
+}
+
+func BenchmarkParseReader(b *testing.B) {
 	for _, m := range benchMixes(b) {
 		b.Run(m.name, func(b *testing.B) {
 			runBench(b, m.docs, func(doc []byte) {

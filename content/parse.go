@@ -34,6 +34,20 @@ func Parse(r io.Reader) (*Article, error) {
 	return nil, &parseError{err}
 }
 
+// ParseBytes is Parse of a document already in memory, as package ingest
+// has it: it saves Parse's copy of the document. data is neither changed
+// nor kept. Its errors are Parse's.
+func ParseBytes(data []byte) (*Article, error) {
+	if len(data) > MaxSize {
+		return nil, &parseError{fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxSize)}
+	}
+	a, err := parseDoc(data)
+	if err != nil {
+		return nil, &parseError{err}
+	}
+	return a, nil
+}
+
 // ParseFile reads and summarizes the seed document at path. A file larger
 // than MaxSize is refused without being read.
 //

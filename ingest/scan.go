@@ -374,7 +374,7 @@ func (s *scan) seed(f *folder, name, path string, old fileState, known bool, st 
 		l.set(f, name, path, old, known, st)
 		return nil
 	}
-	a, err := content.Parse(bytes.NewReader(data))
+	a, err := content.ParseBytes(data)
 	var enc []byte
 	if err == nil {
 		enc, err = EncodeArticle(a)
