@@ -133,7 +133,7 @@ func (l *Library) Scan(ctx context.Context) (ScanResult, error) {
 		if winner[p.article.ID] != p.path {
 			continue
 		}
-		batch = append(batch, state.Article{ID: p.article.ID, Published: p.article.Published, Data: p.data})
+		batch = append(batch, state.Article{ID: p.article.ID, Published: p.article.Published, Data: p.data, Outlet: p.article.Outlet})
 		stored = append(stored, p)
 	}
 	sort.SliceStable(batch, func(i, j int) bool { return batch[i].Published.Before(batch[j].Published) })
