@@ -345,8 +345,11 @@ func outcome(chat int64, it state.Item, msg tgbotapi.Message, err error) (state.
 		c.State = state.Pending
 	case telegram.ClassForbidden:
 		c.State, c.Reason = state.Failed, te.Reason
-		if te.Reason == telegram.ReasonKicked {
+		switch te.Reason {
+		case telegram.ReasonKicked:
 			return c, state.Kicked
+		case telegram.ReasonNoRights:
+			return c, state.NoRights
 		}
 		return c, state.Blocked
 	case telegram.ClassChatNotFound:
