@@ -281,7 +281,7 @@ func (d *delivery) language(chat int64) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("bot: broadcast %d: %w", d.id, err)
 	}
-	return langOf(sub.Language), nil
+	return subscriberLang(sub), nil
 }
 
 // article is the entry's article, read once per broadcast.
