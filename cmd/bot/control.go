@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newsbot/newsbot/bot"
 	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
 )
@@ -25,6 +26,7 @@ import (
 //	POST /broadcast  start a broadcast (or report the running one); answers a broadcastReport,
 //	                 with ?wait=1 once it has finished
 //	GET  /stats      answers the state.Stats
+//	GET  /channels   answers the []bot.Channel, with their member counts
 //	GET  /backup     answers the database file, with the trailer Backup-Error
 //	                 set when the copy failed part way
 //
@@ -41,6 +43,7 @@ type ops interface {
 	// it returns once that broadcast has finished.
 	Broadcast(ctx context.Context, wait bool) (broadcastReport, error)
 	Stats(ctx context.Context) (state.Stats, error)
+	Channels(ctx context.Context) ([]bot.Channel, error)
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 }
 
@@ -72,6 +75,10 @@ func serveControl(ctx context.Context, path string, o ops, log *slog.Logger) (do
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {
 		v, err := o.Stats(r.Context())
 		answer(w, log, "stats", v, err)
+	})
+	mux.HandleFunc("GET /channels", func(w http.ResponseWriter, r *http.Request) {
+		v, err := o.Channels(r.Context())
+		answer(w, log, "channels", v, err)
 	})
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
@@ -187,6 +194,10 @@ func (c *controlClient) Broadcast(ctx context.Context, wait bool) (broadcastRepo
 
 func (c *controlClient) Stats(ctx context.Context) (state.Stats, error) {
 	return callJSON[state.Stats](ctx, c, http.MethodGet, "/stats")
+}
+
+func (c *controlClient) Channels(ctx context.Context) ([]bot.Channel, error) {
+	return callJSON[[]bot.Channel](ctx, c, http.MethodGet, "/channels")
 }
 
 func (c *controlClient) Backup(ctx context.Context, w io.Writer) (int64, error) {

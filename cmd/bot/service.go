@@ -64,7 +64,7 @@ func runService(ctx context.Context, args []string, env *environ) error {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ctlDone, err := serveControl(ctx, socketPath(cfg.DBPath), &storeOps{store: store, library: svc.lib, broadcast: svc.broadcast}, log)
+	ctlDone, err := serveControl(ctx, socketPath(cfg.DBPath), &storeOps{store: store, library: svc.lib, broadcast: svc.broadcast, channels: svc.bot.Channels}, log)
 	if err != nil {
 		return err
 	}

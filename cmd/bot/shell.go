@@ -27,6 +27,9 @@ type storeOps struct {
 	store     *state.Store
 	library   *ingest.Library
 	broadcast func(ctx context.Context, wait bool) (broadcastReport, error)
+	// channels lists the channels with their member counts; nil: without
+	// them (see Channels).
+	channels func(ctx context.Context) ([]bot.Channel, error)
 }
 
 func (o *storeOps) Ingest(ctx context.Context) (ingestReport, error) {
@@ -66,6 +69,9 @@ func openOps(ctx context.Context, cfg *config, log *slog.Logger) (ops, func(), e
 	o := &storeOps{store: store, library: ingest.NewLibrary(cfg.SeedsDir, store)}
 	o.broadcast = func(ctx context.Context, _ bool) (broadcastReport, error) {
 		return broadcastHere(ctx, cfg, store, log)
+	}
+	o.channels = func(ctx context.Context) ([]bot.Channel, error) {
+		return channelsHere(ctx, cfg, store, log)
 	}
 	return o, func() { store.Close() }, nil
 }
