@@ -135,7 +135,7 @@ func (b *Bot) callback(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	c := catalogFor(lang)
 	p, ok := parsePress(q.Data)
 	if !ok {
-		b.log.Info("bot: a press with data the bot never made", slog.Int64("chat_id", m.Chat.ID),
+		b.log.Debug("bot: a press with data the bot never made", slog.Int64("chat_id", m.Chat.ID),
 			slog.Int64("user_id", q.From.ID), slog.String("data", q.Data))
 		b.answer(ctx, q, c.BadButton)
 		return
@@ -193,7 +193,7 @@ func (b *Bot) mayChoose(ctx context.Context, q *tgbotapi.CallbackQuery, target i
 		}
 		return sub, adminsOnly
 	}
-	b.log.Info("bot: a press for another chat", slog.Int64("chat_id", chat.ID), slog.Int64("user_id", q.From.ID),
+	b.log.Debug("bot: a press for another chat", slog.Int64("chat_id", chat.ID), slog.Int64("user_id", q.From.ID),
 		slog.Int64("target", target))
 	return sub, badButton
 }

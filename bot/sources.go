@@ -174,7 +174,7 @@ func (b *Bot) pressSources(ctx context.Context, q *tgbotapi.CallbackQuery, p pre
 	if !all {
 		i := slices.IndexFunc(view.outlets, func(o state.Outlet) bool { return outletData(o.Key) == p.value })
 		if i < 0 {
-			b.log.Info("bot: a press for no outlet", slog.Int64("chat_id", p.chat), slog.String("data", q.Data))
+			b.log.Debug("bot: a press for no outlet", slog.Int64("chat_id", p.chat), slog.String("data", q.Data))
 			b.answer(ctx, q, c.BadButton)
 			return
 		}
