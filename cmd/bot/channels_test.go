@@ -102,6 +102,12 @@ func TestChannelsThroughService(t *testing.T) {
 	if err != nil || !strings.Contains(out, "@news_cn (-1001000000001) active") || !strings.Contains(out, "Private news") {
 		t.Errorf("channels through the service: got %q, %v", out, err)
 	}
+	out, _, err = runCmd(t, vars, "stats", "-json")
+	var r statsReport
+	if err != nil || json.Unmarshal([]byte(out), &r) != nil || r.ActiveByKind["channel"] != 1 || len(r.Channels) != 2 ||
+		r.Channels[1].Username != "news_cn" || r.Channels[1].Members != nil {
+		t.Errorf("stats -json through the service: got %q, %v", out, err)
+	}
 	out, _, err = runCmd(t, vars, "stats")
 	if err != nil || !strings.Contains(out, "active 1 (private 0, groups 0, channels 1), kicked 1") ||
 		!strings.Contains(out, "Channels:\nPrivate news (-1001000000002) kicked\n@news_cn (-1001000000001) active\n") {

@@ -242,6 +242,12 @@ type statsReport struct {
 	Deliveries    map[string]int   `json:"deliveries"`
 	Announcements int              `json:"announcements_queued"`
 	LastBroadcast *state.Broadcast `json:"last_broadcast,omitempty"`
+	// ActiveByKind counts the active subscribers by kind: private, group,
+	// channel.
+	ActiveByKind map[string]int `json:"active_by_kind"`
+	// Channels are the channels, without their member counts (see "bot
+	// channels").
+	Channels []channelReport `json:"channels"`
 }
 
 func newStatsReport(st state.Stats) statsReport {
@@ -257,6 +263,14 @@ func newStatsReport(st state.Stats) statsReport {
 	}
 	for k, v := range st.Deliveries {
 		r.Deliveries[k.String()] = v
+	}
+	r.ActiveByKind = make(map[string]int)
+	for k, v := range st.Kinds {
+		r.ActiveByKind[k.String()] = v
+	}
+	r.Channels = make([]channelReport, 0, len(st.Channels))
+	for _, ch := range st.Channels {
+		r.Channels = append(r.Channels, newChannelReport(bot.Channel{Subscriber: ch, Members: -1}))
 	}
 	return r
 }
