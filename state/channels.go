@@ -69,7 +69,8 @@ func (s *Store) AddChannel(chat int64, username, title string, now time.Time) (S
 }
 
 // Channels returns the channels ever added, active or not, in chat ID
-// order. It reads the records of channels and supergroups only.
+// order. It reads the records of channels and supergroups only. It returns
+// the store's error, wrapped.
 func (s *Store) Channels() ([]Subscriber, error) {
 	var out []Subscriber
 	err := s.db.View(func(tx *bbolt.Tx) error {

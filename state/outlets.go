@@ -83,6 +83,7 @@ func countOutlet(tx *bbolt.Tx, outlet string, seq uint64, delta int64) error {
 // Outlets returns the outlets the store has articles from, by key, each
 // with its articles counted: all of them, and those published at or after
 // since. The cost grows with the outlets and the articles published since.
+// It returns the store's error, wrapped.
 func (s *Store) Outlets(since time.Time) ([]Outlet, error) {
 	var out []Outlet
 	err := s.db.View(func(tx *bbolt.Tx) error {
@@ -117,7 +118,8 @@ func (s *Store) Outlets(since time.Time) ([]Outlet, error) {
 // NewestFrom returns up to n articles of the outlets, newest Published
 // first (ties broken by ID, descending), as Newest does; nil outlets are
 // every outlet, and articles of no known outlet with them. The cost grows
-// with the articles newer than the n-th of those outlets.
+// with the articles newer than the n-th of those outlets. It returns the
+// store's error, wrapped.
 func (s *Store) NewestFrom(outlets []string, n int) ([]Article, error) {
 	var out []Article
 	err := s.db.View(func(tx *bbolt.Tx) error {
