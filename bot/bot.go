@@ -27,6 +27,7 @@ const (
 	defaultBackoff           = time.Second
 	defaultTries             = 3
 	defaultGrace             = 5 * time.Second
+	defaultRetryBackoff      = time.Minute
 )
 
 // Options configure a Bot and its Broadcaster. The zero value works: every
@@ -73,14 +74,24 @@ type Options struct {
 	// of one message. Defaults defaultBackoff and defaultTries.
 	Backoff time.Duration
 	Tries   int
+	// RetryBackoff is how long after a broadcast that left sends pending
+	// (not delivered) a pass retries them; it doubles while passes still
+	// leave some, up to 30 minutes. Default defaultRetryBackoff.
+	RetryBackoff time.Duration
 	// Grace is how long sends already started may take to finish and be
 	// recorded after the context of Run ends; default defaultGrace.
 	Grace time.Duration
-	// PhotoClient downloads photos that Telegram could not fetch; default
-	// a client with a 30 s timeout.
+	// PhotoClient downloads photos that Telegram could not fetch; default a
+	// client that reaches only public addresses (a seed must not make the
+	// bot fetch anything inside its network), follows at most 3 redirects
+	// and gives up after 30 s. Tests that serve photos from loopback pass
+	// their own.
 	PhotoClient *http.Client
 	// Logger gets the log lines; default slog.Default().
 	Logger *slog.Logger
+	// Events, if set, hears of deliveries, photo fallbacks, 429 pauses and
+	// broadcasts, for metrics.
+	Events Events
 }
 
 func (o Options) withDefaults() Options {
@@ -114,14 +125,20 @@ func (o Options) withDefaults() Options {
 	if o.Tries <= 0 {
 		o.Tries = defaultTries
 	}
+	if o.RetryBackoff <= 0 {
+		o.RetryBackoff = defaultRetryBackoff
+	}
 	if o.Grace <= 0 {
 		o.Grace = defaultGrace
 	}
 	if o.PhotoClient == nil {
-		o.PhotoClient = &http.Client{Timeout: 30 * time.Second}
+		o.PhotoClient = newPhotoClient()
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Events == nil {
+		o.Events = noEvents{}
 	}
 	return o
 }
@@ -133,6 +150,7 @@ func newOutbox(c *telegram.Client, o Options) *outbox {
 		pace:    newPacer(o.RateLimit, o.ChatSpacing, o.GroupPerMinute, !o.Unpaced),
 		photos:  newPhotoBook(o.PhotoClient),
 		log:     o.Logger,
+		events:  o.Events,
 		backoff: o.Backoff,
 		tries:   o.Tries,
 	}

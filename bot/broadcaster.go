@@ -116,15 +116,31 @@ func (bc *Broadcaster) Run(ctx context.Context) error {
 	if st.Announcements > 0 {
 		bc.enqueue(&planRequest{announcementsOnly: true, reply: make(chan planResult, 1)})
 	}
+	// A broadcast that left sends pending (not delivered: a storm of 5xx)
+	// is followed by a pass that retries them, after a back-off that
+	// doubles while passes still leave some, up to maxRetryBackoff.
+	var (
+		retry   <-chan time.Time
+		backoff = bc.opt.RetryBackoff
+	)
 	for {
 		cur, err := bc.store.CurrentBroadcast()
 		switch {
 		case err == nil:
-			if _, err := bc.deliver(ctx, cur); err != nil {
+			sum, err := bc.deliver(ctx, cur)
+			if err != nil {
 				return err
 			}
 			if ctx.Err() != nil {
 				return nil
+			}
+			if sum.Pending > 0 {
+				bc.log.Info("bot: sends left pending; retrying them", slog.Uint64("broadcast", sum.ID),
+					slog.Int("pending", sum.Pending), slog.Duration("retry_in", backoff))
+				retry = time.After(backoff)
+				backoff = min(2*backoff, maxRetryBackoff)
+			} else {
+				retry, backoff = nil, bc.opt.RetryBackoff
 			}
 			continue
 		case !errors.Is(err, state.ErrNotFound):
@@ -143,9 +159,22 @@ func (bc *Broadcaster) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-bc.wake:
+		case <-retry:
+			// The left-overs, without new articles: those wait for a
+			// broadcast someone asks for.
+			retry = nil
+			bc.enqueue(&planRequest{announcementsOnly: true, reply: make(chan planResult, 1)})
 		}
 	}
 }
+
+// maxRetryBackoff bounds the wait before a pass that retries sends left
+// pending: minutes, not hours.
+const maxRetryBackoff = 30 * time.Minute
+
+// keptSummaries is how many finished broadcasts' summaries Wait can
+// return.
+const keptSummaries = 64
 
 // RunOnce delivers the unfinished broadcast, or plans one and delivers it,
 // in the caller's goroutine, and returns its summary; a plan with nothing
@@ -374,12 +403,13 @@ func (bc *Broadcaster) deliver(ctx context.Context, b state.Broadcast) (state.Br
 		slog.Int("sent", b.Sent), slog.Time("started", b.Started))
 	bc.running(b)
 	defer bc.idle()
+	bc.opt.Events.BroadcastStarted(b)
 	bc.reportResumed(ctx, b)
 	bc.out.photos.forget()
 	d := &delivery{
 		bc:       bc,
 		id:       b.ID,
-		rec:      newRecorder(bc.store),
+		rec:      newRecorder(bc.store, bc.opt.Events),
 		finished: make(chan struct{}, 1),
 		moved:    make(map[int64]int64),
 		articles: make(map[uint64]content.Article),
@@ -409,6 +439,7 @@ func (bc *Broadcaster) deliver(ctx context.Context, b state.Broadcast) (state.Br
 		slog.Int("deactivated", sum.Deactivated), slog.Int("pending", sum.Pending),
 		slog.Int("unknown", sum.Unknown), slog.Duration("took", sum.Finished.Sub(sum.Started)))
 	bc.finished(sum)
+	bc.opt.Events.BroadcastFinished(sum)
 	bc.mu.Lock()
 	rms := bc.reports[b.ID]
 	delete(bc.reports, b.ID)
@@ -424,6 +455,11 @@ func (bc *Broadcaster) finished(sum state.Broadcast) {
 	bc.mu.Lock()
 	defer bc.mu.Unlock()
 	bc.summaries[sum.ID] = sum
+	for id := range bc.summaries {
+		if id+keptSummaries <= sum.ID {
+			delete(bc.summaries, id)
+		}
+	}
 	close(bc.changed)
 	bc.changed = make(chan struct{})
 }

@@ -28,8 +28,10 @@ type catalog struct {
 	// no article.
 	NoChosenArticles string
 	LatestUsage      string
-	NotAllowed       string
-	Failed           string
+	// TryLater answers a reader whose article could not be sent now.
+	TryLater   string
+	NotAllowed string
+	Failed     string
 
 	// Sources heads the /sources keyboard; SourcesOf (%s: the channel) a
 	// channel's; SourcesNew (%s: their names) lists outlets that came
@@ -92,6 +94,7 @@ func catalogFor(lang string) catalog {
 			NoArticles:        "No articles yet.",
 			NoChosenArticles:  "No articles from the outlets you chose yet. /sources changes the choice.",
 			LatestUsage:       "Usage: /latest or /latest n, with n from 1 to 5.",
+			TryLater:          "Couldn't send it now. Please try again in a minute.",
 			NotAllowed:        "Not allowed.",
 			Failed:            "Something went wrong. Please try again later.",
 
@@ -152,6 +155,7 @@ func catalogFor(lang string) catalog {
 			NoArticles:        "目前還沒有文章。",
 			NoChosenArticles:  "你選擇的來源目前還沒有文章。傳送 /sources 可以更改選擇。",
 			LatestUsage:       "用法：/latest 或 /latest n（n 為 1 到 5）。",
+			TryLater:          "現在傳送不了，請過一分鐘再試。",
 			NotAllowed:        "你沒有權限使用這個指令。",
 			Failed:            "出了點問題，請稍後再試。",
 
@@ -212,6 +216,7 @@ func catalogFor(lang string) catalog {
 		NoArticles:        "还没有文章。",
 		NoChosenArticles:  "你选择的来源还没有文章。发送 /sources 可更改选择。",
 		LatestUsage:       "用法：/latest 或 /latest n（n 为 1 到 5）。",
+		TryLater:          "现在发送不了，请一分钟后再试。",
 		NotAllowed:        "无权执行此命令。",
 		Failed:            "出错了，请稍后再试。",
 

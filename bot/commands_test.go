@@ -440,6 +440,49 @@ func TestCrowdAnsweredWithoutFloodControl(t *testing.T) {
 	}
 }
 
+// A crowd of 60 readers sending /start within a second, each answered with
+// a welcome and the latest article, then a broadcast of 3 articles to them:
+// the fake, counting Telegram's limits as sliding windows, answers no 429,
+// and no reader gets two broadcast messages within a second.
+func TestCrowdThenBroadcastWithinTelegramsWindows(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, tgfake.Options{}, Options{RateLimit: 29}).run()
+	h.putArticles(article("old", recent().Add(-time.Hour), nil))
+	const readers = 60
+	for i := range readers {
+		h.fake.PostPrivate(user(int64(5200+i), "en"), "/start")
+	}
+	for i := range readers {
+		h.waitMessages(t, int64(5200+i), 2)
+	}
+	heads := h.putThree(recent())
+	h.broadcast()
+	h.settle()
+	if n := h.fake.TooManyRequests(); n != 0 {
+		t.Errorf("the fake answered %d 429s, want none", n)
+	}
+	for i := range readers {
+		chat := int64(5200 + i)
+		var times []time.Time
+		for _, m := range h.fake.MessagesTo(chat) {
+			for _, head := range heads {
+				if strings.HasPrefix(m.Visible, head+"\n") {
+					times = append(times, m.Time)
+				}
+			}
+		}
+		if len(times) != 3 {
+			t.Errorf("reader %d got %d broadcast articles, want 3", chat, len(times))
+			continue
+		}
+		for j := 1; j < len(times); j++ {
+			if d := times[j].Sub(times[j-1]); d < time.Second {
+				t.Errorf("reader %d: two broadcast messages %v apart, want at least a second", chat, d)
+			}
+		}
+	}
+}
+
 // When a /latest answer's send times out, the articles after it were never
 // sent: their claims are released and the next broadcast delivers them,
 // while the one that may have arrived is not sent again.

@@ -167,6 +167,16 @@ func (d *delivery) deliver(j job) {
 		if !started {
 			switch {
 			case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			case errors.Is(err, state.ErrNotFound) && hop < 2:
+				// The entry is gone from the chat: if the chat moved (its
+				// service message was handled meanwhile), it is there.
+				if to, moved, merr := d.bc.store.MovedTo(chat); merr == nil && moved {
+					d.moveTo(chat, to)
+					chat = to
+					log = log.With(slog.Int64("moved_to", to))
+					continue
+				}
+				log.Debug("bot: broadcast: not sent: the chat unsubscribed or moved", slog.Any("err", err))
 			case errors.Is(err, state.ErrConflict), errors.Is(err, state.ErrNotFound):
 				log.Debug("bot: broadcast: not sent: the chat unsubscribed or moved", slog.Any("err", err))
 			default:
@@ -242,7 +252,10 @@ func (d *delivery) finish(log *slog.Logger, chat int64, it state.Item, msg tgbot
 }
 
 // migrate moves a group that became a supergroup, and reports whether the
-// entry being sent moved with it, still Sending, to be sent there.
+// entry being sent moved with it, still Sending, to be sent there. An entry
+// of the supergroup that did not come from the group is another sender's
+// (the supergroup's own send, or a /latest answer there): it is not sent
+// again.
 func (d *delivery) migrate(log *slog.Logger, from, to int64, it state.Item) (int64, bool) {
 	log.Info("bot: group moved to a supergroup", slog.Int64("to", to))
 	if err := d.bc.store.MoveChat(from, to); err != nil && !errors.Is(err, state.ErrNotFound) {
@@ -254,15 +267,20 @@ func (d *delivery) migrate(log *slog.Logger, from, to int64, it state.Item) (int
 		}
 		return 0, false
 	}
-	d.mu.Lock()
-	d.moved[from] = to
-	d.mu.Unlock()
+	d.moveTo(from, to)
 	e, err := d.bc.store.Entry(to, it)
-	if err != nil || e.State != state.Sending {
-		log.Warn("bot: broadcast: the moved entry is not waiting to be sent", slog.Any("err", err))
+	if err != nil || e.State != state.Sending || e.MovedFrom != from {
+		log.Info("bot: broadcast: the supergroup has this item from another send", slog.Any("err", err))
 		return 0, false
 	}
 	return to, true
+}
+
+// moveTo sends the rest of the broadcast for chat from to the chat to.
+func (d *delivery) moveTo(from, to int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.moved[from] = to
 }
 
 // target is where a chat's messages go: its new ID when it moved.
@@ -341,7 +359,8 @@ func outcome(chat int64, it state.Item, msg tgbotapi.Message, err error) (state.
 	}
 	c.Reason = te.Class.String()
 	switch te.Class {
-	case telegram.ClassTransient, telegram.ClassUnauthorized:
+	case telegram.ClassTransient, telegram.ClassUnauthorized, telegram.ClassMigrated:
+		// Not delivered; a migrated group's sender moves the entry first.
 		c.State = state.Pending
 	case telegram.ClassForbidden:
 		c.State, c.Reason = state.Failed, te.Reason

@@ -2,12 +2,14 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/newsbot/newsbot/state"
 )
 
 // A request is one message to the bot, as the handlers see it.
@@ -62,6 +64,14 @@ func (b *Bot) dispatch(ctx context.Context, u tgbotapi.Update, done func()) {
 // as the command table says; a hint for anything else in a private chat,
 // nothing in a group.
 func (b *Bot) handle(ctx context.Context, m *tgbotapi.Message) {
+	switch {
+	case m.MigrateToChatID != 0:
+		b.moveChat(m.Chat.ID, m.MigrateToChatID)
+		return
+	case m.MigrateFromChatID != 0:
+		b.moveChat(m.MigrateFromChatID, m.Chat.ID)
+		return
+	}
 	r := request{msg: m, chat: m.Chat.ID, private: m.Chat.IsPrivate(),
 		group: m.Chat.IsGroup() || m.Chat.IsSuperGroup()}
 	if !r.private && !r.group {
@@ -111,6 +121,21 @@ func (b *Bot) handle(ctx context.Context, m *tgbotapi.Message) {
 	}
 	r.args = strings.TrimSpace(m.CommandArguments())
 	cmd.handle(b, ctx, r)
+}
+
+// moveChat moves a group that became a supergroup, as soon as Telegram's
+// service message says so (one comes in each chat; the second finds nothing
+// left to move): its subscription, watermark and ledger, before any send
+// learns of the move from a refusal.
+func (b *Bot) moveChat(from, to int64) {
+	err := b.store.MoveChat(from, to)
+	switch {
+	case errors.Is(err, state.ErrNotFound):
+	case err != nil:
+		b.log.Error("bot: move a group to its supergroup", slog.Int64("chat_id", from), slog.Int64("to", to), slog.Any("err", err))
+	default:
+		b.log.Info("bot: group moved to a supergroup", slog.Int64("chat_id", from), slog.Int64("to", to))
+	}
 }
 
 // command returns the lowercased name of m's command and whether it is

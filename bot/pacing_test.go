@@ -27,9 +27,13 @@ func newVirtualPacer(perSecond float64, spacing time.Duration, groupPerMinute in
 // when it went.
 func (v *virtualPacer) send(chat int64, kind sendKind) time.Time {
 	for {
-		d := v.reserve(chat, kind)
-		if d <= 0 {
+		m, d, _ := v.reserve(chat, kind)
+		if m != nil {
+			v.answered(m)
 			return v.clock
+		}
+		if d == inFlight {
+			panic("waiting for an answer that never comes")
 		}
 		v.clock = v.clock.Add(d)
 	}

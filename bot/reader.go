@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newsbot/newsbot/bot/telegram"
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
@@ -191,13 +192,23 @@ func (b *Bot) latest(ctx context.Context, r request, n int) {
 		}
 	}
 	if len(outcomes) > 0 {
-		if rejected, err := b.store.Record(outcomes); err != nil || errors.Join(rejected...) != nil {
+		rejected, err := b.store.Record(outcomes)
+		if err != nil || errors.Join(rejected...) != nil {
 			b.log.Error("bot: record /latest", slog.Int64("chat_id", r.chat), slog.Any("err", errors.Join(err, errors.Join(rejected...))))
+		}
+		for i, c := range outcomes {
+			if err == nil && (rejected == nil || rejected[i] == nil) {
+				b.opt.Events.Delivered(c.State)
+			}
 		}
 	}
 	if deactivate != 0 {
 		if _, err := b.store.Deactivate(r.chat, deactivate, time.Now()); err != nil && !errors.Is(err, state.ErrNotFound) {
 			b.log.Error("bot: deactivate", slog.Int64("chat_id", r.chat), slog.Any("err", err))
 		}
+	}
+	if telegram.ClassOf(failed) == telegram.ClassTransient {
+		// Not delivered, even as text: say so, if that goes through.
+		b.out.reply(ctx, r.chat, c.TryLater)
 	}
 }

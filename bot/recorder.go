@@ -12,9 +12,10 @@ const maxBatch = 512
 // while the previous one was being written, so many senders cost one fsync.
 // record returns once its change is durable.
 type recorder struct {
-	store *state.Store
-	reqs  chan recordReq
-	done  chan struct{}
+	store  *state.Store
+	events Events
+	reqs   chan recordReq
+	done   chan struct{}
 }
 
 type recordReq struct {
@@ -22,8 +23,8 @@ type recordReq struct {
 	res    chan error
 }
 
-func newRecorder(store *state.Store) *recorder {
-	r := &recorder{store: store, reqs: make(chan recordReq), done: make(chan struct{})}
+func newRecorder(store *state.Store, events Events) *recorder {
+	r := &recorder{store: store, events: events, reqs: make(chan recordReq), done: make(chan struct{})}
 	go r.loop()
 	return r
 }
@@ -75,6 +76,9 @@ func (r *recorder) loop() {
 				q.res <- refused[i]
 			default:
 				q.res <- nil
+			}
+			if err == nil && (refused == nil || refused[i] == nil) && q.change.State != state.Sending {
+				r.events.Delivered(q.change.State)
 			}
 		}
 	}

@@ -21,6 +21,7 @@ type outbox struct {
 	pace    *pacer
 	photos  *photoBook
 	log     *slog.Logger
+	events  Events
 	backoff time.Duration // first wait after a transient failure
 	tries   int           // sends of one message at most, 429s not counted
 }
@@ -49,11 +50,13 @@ func readerLane(ctx context.Context) lane { return lane{ctx: ctx, send: ctx} }
 func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Message, error) {
 	backoff := o.backoff
 	for try := 1; ; {
-		if err := o.pace.wait(l.ctx, chat, l.kind); err != nil {
+		paced, err := o.pace.wait(l.ctx, chat, l.kind)
+		if err != nil {
 			return tgbotapi.Message{}, err
 		}
 		if l.before != nil {
 			if err := l.before(); err != nil {
+				o.pace.answered(paced)
 				return tgbotapi.Message{}, err
 			}
 		}
@@ -62,6 +65,7 @@ func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Messag
 			opts = append(opts, telegram.AllowPaidBroadcast())
 		}
 		msg, err := o.client.Send(l.send, m, opts...)
+		o.pace.answered(paced)
 		var e *telegram.Error
 		if err == nil || !errors.As(err, &e) {
 			return msg, err
@@ -70,7 +74,7 @@ func (o *outbox) send(l lane, chat int64, m tgbotapi.Chattable) (tgbotapi.Messag
 		case telegram.ClassRetryAfter:
 			o.log.Warn("bot: flood control: pausing all sends", slog.Int64("chat_id", chat),
 				slog.Duration("retry_after", e.RetryAfter))
-			o.pace.pause.pauseFor(e.RetryAfter)
+			o.events.Paused(o.pace.pause.pauseFor(e.RetryAfter))
 			continue
 		case telegram.ClassTransient:
 			if try >= o.tries || l.ctx.Err() != nil {
@@ -109,11 +113,20 @@ func (o *outbox) edit(ctx context.Context, chat int64, id int, text string) (tgb
 // article sends an article into chat in lang: with its photo when one
 // works (see photoBook), else as text; the plain form when Telegram refuses
 // the HTML. Errors are those of send.
+//
+// An answer (not a broadcast, whose failures wait for a retry) whose photo
+// fails past the retries with a 5xx goes as text: a server that can't send
+// photos still answers the reader.
 func (o *outbox) article(l lane, chat int64, a content.Article, lang string) (tgbotapi.Message, error) {
 	if a.Photo != nil && a.Photo.URL != "" {
 		msg, done, err := o.photos.send(l, o, chat, a, lang)
-		if done {
+		photoFailed := l.kind == answerSend && telegram.ClassOf(err) == telegram.ClassTransient
+		if done && !photoFailed {
 			return o.plainOnBadRequest(l, chat, a, lang, msg, err)
+		}
+		o.events.PhotoFallback(FallbackText)
+		if photoFailed {
+			o.log.Warn("bot: the photo could not be sent; answering with the text", slog.String("article_id", a.ID), slog.Any("err", err))
 		}
 	}
 	msg, err := o.send(l, chat, articleText(chat, a, lang))

@@ -8,9 +8,10 @@
 // time in milliseconds at which the feed saw the item, a markdown link whose
 // text is the headline and whose target is the article's URL, and a line of
 // dashes. The outlet's HTML follows. Parse reads one document; ParseFile
-// reads one file; SeedFiles lists the candidate documents of a folder.
-// Choosing between two documents of one URL, so of one ID, is the caller's
-// (the newer FeedTime wins). The errors wrap the sentinels ErrEmpty,
+// reads one file; FeedTime reads only a document's first line (package
+// ingest uses it to pass over old files without parsing them). Which files
+// of a folder are documents, and choosing between two documents of one
+// URL, so of one ID, is the caller's (the newer FeedTime wins). The errors wrap the sentinels ErrEmpty,
 // ErrBinary, ErrNotUTF8, ErrTooLarge, ErrNoTime, ErrNoHeadline,
 // ErrEmptyHeadline and ErrNoRule; a file's are *FileError.
 //

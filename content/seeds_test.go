@@ -1,7 +1,9 @@
 package content
 
 import (
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +15,7 @@ var seedsDir = filepath.Join("..", "seeds")
 // TestSeeds checks that every file in seeds/ parses, and the fields of the
 // seed document the product was specified with.
 func TestSeeds(t *testing.T) {
-	files, err := SeedFiles(seedsDir)
+	files, err := seedFiles(seedsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,4 +67,35 @@ func TestSpecSeed(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", c.field, c.got, c.want)
 		}
 	}
+}
+
+// seedFiles returns the paths of the candidate seed documents in dir,
+// sorted by name: its regular files (or links to them), without hidden
+// files (names starting with ".") or folders.
+func seedFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		mode := e.Type()
+		if mode&os.ModeSymlink != 0 {
+			fi, err := os.Stat(path)
+			if err != nil {
+				continue // a dangling link
+			}
+			mode = fi.Mode()
+		}
+		if mode.IsRegular() {
+			files = append(files, path)
+		}
+	}
+	slices.Sort(files)
+	return files, nil
 }

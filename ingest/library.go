@@ -1,225 +1,334 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"sort"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/state"
 )
 
-// A Library keeps the store's articles in step with the seeds folder. Scan
-// reads new and changed files and stores their articles; a file whose size
-// and modification time are unchanged is not read again, and one whose bytes
-// hash the same is not parsed again. A removed file never deletes an article:
+// A Library keeps the store's articles in step with the seeds folder's tree.
+// Scan stats every file; it reads only the files whose size or modification
+// time changed, and of those only the first bytes when the feed time on
+// line 1 is older than the horizon (MaxAge); it parses only the files inside
+// the horizon whose bytes changed. A removed file never deletes an article:
 // what was delivered stays on record.
 //
 // A Library is safe for concurrent use; scans run one at a time.
 type Library struct {
-	dir   string
-	store *state.Store
+	dir    string
+	store  *state.Store
+	maxAge time.Duration
+	now    func() time.Time
 
-	mu    sync.Mutex
-	files map[string]seedFile // by path, as of the last scan
+	mu      sync.Mutex // held by a scan; guards the fields up to tally
+	root    string     // dir, absolute and with its links resolved
+	folders map[string]*folder
+	reals   map[string]string    // a folder's resolved path → its path: a folder reached twice is walked once
+	seeds   map[string]*seedFile // by path: the files read as seed documents
+	ids     map[string][]string  // article ID → paths of its seed files
+	broken  map[string]bool      // folders that could not be read, reported once
+	tally   tally
+
+	// fullScans counts the full scans started: a Watcher need not scan
+	// what one that started after an event reads anyway.
+	fullScans atomic.Uint64
+
+	pmu      sync.Mutex // guards progress
+	progress Progress
 }
 
-// seedFile is what the last scan learned of one file.
-type seedFile struct {
+// A folder is what the last scans learned of one folder of the tree.
+type folder struct {
+	real    string               // resolved path
+	files   map[string]fileState // by name
+	subdirs []string             // names of the subfolders walked
+}
+
+// A fileState is what the last scan learned of one file: little, as a tree
+// holds a million of them.
+type fileState struct {
 	size int64
-	mod  time.Time
-	sum  [sha256.Size]byte
-	// id and feed are the article's, for deciding between two files of the
-	// same URL; id is empty for a refused file.
+	mod  int64 // modification time, Unix nanoseconds
+	kind fileKind
+	why  reason // for a refused file
+}
+
+type fileKind uint8
+
+const (
+	seedKind    fileKind = iota + 1 // a seed document (see Library.seeds)
+	oldKind                         // outside the horizon: neither parsed nor stored
+	refusedKind                     // not a seed document
+)
+
+// A seedFile is what deciding between two files of one URL needs.
+type seedFile struct {
 	id   string
 	feed time.Time
-	err  error // why the file was refused, reported again on every scan
+	sum  [sha256.Size]byte // of the bytes last parsed
 }
 
-// A ScanResult says what a scan found.
-type ScanResult struct {
-	// Files is the number of seed files in the folder; Read of them were
-	// new or touched and so read, and Parsed of those had new bytes.
-	Files, Read, Parsed int
-	// Added, Changed and Unchanged count the articles stored, by what the
-	// store made of them.
-	Added, Changed, Unchanged int
-	// Refused holds a *content.FileError for every file that is not a seed
-	// document, in name order.
-	Refused []error
+// reason is why a file is refused, for counting by reason.
+type reason uint8
+
+// reasons are the reasons a file is refused, in the order summaries list
+// them; any other error (a file that can't be read) is otherReason.
+func reasons() []error {
+	return []error{content.ErrNoTime, content.ErrNoHeadline, content.ErrEmptyHeadline, content.ErrNoRule,
+		content.ErrEmpty, content.ErrBinary, content.ErrNotUTF8, content.ErrTooLarge, ErrOutside}
 }
 
-// NewLibrary returns a Library of the seed documents in dir, kept in store.
-func NewLibrary(dir string, store *state.Store) *Library {
-	return &Library{dir: dir, store: store, files: make(map[string]seedFile)}
+const (
+	numReasons  = 10
+	otherReason = numReasons - 1
+)
+
+func reasonOf(err error) reason {
+	for i, r := range reasons() {
+		if errors.Is(err, r) {
+			return reason(i)
+		}
+	}
+	return otherReason
+}
+
+// String is the reason's key in ScanResult.RefusedBy: the sentinel's text,
+// or "unreadable".
+func (r reason) String() string {
+	if rs := reasons(); int(r) < len(rs) {
+		return rs[r].Error()
+	}
+	return "unreadable"
+}
+
+// A tally counts the files of the tree.
+type tally struct {
+	files, old int
+	refused    [numReasons]int
+}
+
+func (t *tally) count(f fileState, n int) {
+	t.files += n
+	switch f.kind {
+	case oldKind:
+		t.old += n
+	case refusedKind:
+		t.refused[f.why] += n
+	}
+}
+
+// An Option sets up a Library.
+type Option func(*Library)
+
+// MaxAge sets the horizon: a file whose feed time (line 1) is more than d
+// before the scan is neither parsed nor stored, and is not read again until
+// it changes. 0, the default, reads every file.
+func MaxAge(d time.Duration) Option {
+	return func(l *Library) { l.maxAge = d }
+}
+
+// NewLibrary returns a Library of the seed documents in the tree at dir,
+// kept in store.
+func NewLibrary(dir string, store *state.Store, opts ...Option) *Library {
+	l := &Library{
+		dir:     filepath.Clean(dir),
+		store:   store,
+		now:     time.Now,
+		folders: make(map[string]*folder),
+		reals:   make(map[string]string),
+		seeds:   make(map[string]*seedFile),
+		ids:     make(map[string][]string),
+		broken:  make(map[string]bool),
+	}
+	for _, o := range opts {
+		o(l)
+	}
+	return l
 }
 
 // Dir is the seeds folder.
 func (l *Library) Dir() string { return l.dir }
 
-// Scan brings the store up to date with the seeds folder. Articles new to
-// the store are added oldest first by publication, so their ingestion order
-// follows the news. Two files of one URL are one article: the one with the
-// newer feed time wins. A file that is not a seed document is reported in
-// ScanResult.Refused and the rest of the folder is still read.
+// A ScanResult says what a scan did, and what the tree holds after it.
+type ScanResult struct {
+	// Files is the number of files in the tree (hidden ones left out);
+	// Old of them are outside the horizon, and RefusedBy counts, by reason,
+	// those that are not seed documents (see RefusedTotal). These are the
+	// whole tree's, whatever the scan looked at.
+	Files, Old int
+	RefusedBy  map[string]int `json:",omitempty"`
+	// Seen is the number of files the scan looked at: all of them, but for
+	// a Watcher's scan, which looks where files changed. Read of them were
+	// new or changed and so opened, and Parsed of those were inside the
+	// horizon and held new bytes.
+	Seen, Read, Parsed int
+	// Added, Changed and Unchanged count the articles stored, by what the
+	// store made of them.
+	Added, Changed, Unchanged int
+	// Refused holds a *content.FileError for each file found in this scan
+	// not to be a seed document, in path order, but for those reported
+	// before for the same reason: a README is reported once, not at every
+	// scan.
+	Refused []error `json:"-"`
+	// Horizon is the feed time before which files were left out; zero
+	// when every file is read.
+	Horizon time.Time
+	// Started is when the scan started, and Took how long it took.
+	Started time.Time
+	Took    time.Duration
+}
+
+// RefusedTotal is the number of files in the tree that are not seed
+// documents.
+func (r ScanResult) RefusedTotal() int {
+	n := 0
+	for _, c := range r.RefusedBy {
+		n += c
+	}
+	return n
+}
+
+// Scan brings the store up to date with the seeds folder's tree. Articles
+// new to the store are added oldest first by publication within each batch
+// of a few hundred, so their ingestion order follows the news; a large
+// tree's articles are stored batch by batch while the scan goes on. Two
+// files of one URL are one article: the one with the newer feed time wins,
+// then the later path. A file that is not a seed document is reported once
+// in ScanResult.Refused, and the rest of the tree is still read; so is a
+// folder that can't be read.
+//
+// Progress says how far a running scan got.
 //
 // Scan returns an error wrapping the os package's when the folder can't be
 // read, ctx's error when ctx ends, and the store's error when storing fails;
-// then files read in this scan are read again by the next.
+// then the files whose articles were not stored are read again by the next
+// scan.
 func (l *Library) Scan(ctx context.Context) (ScanResult, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.fullScans.Add(1)
+	return l.scan(ctx, nil)
+}
 
-	var res ScanResult
-	paths, err := content.SeedFiles(l.dir)
+// scanPaths is Scan of what changed at paths only, for a Watcher: each is
+// a file or folder that appeared, changed or went. A file is looked at
+// alone, a new folder is walked whole.
+func (l *Library) scanPaths(ctx context.Context, paths []string) (ScanResult, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.scan(ctx, paths)
+}
+
+// scan scans what changed at paths (see scanPaths), or the whole tree when
+// paths is nil.
+func (l *Library) scan(ctx context.Context, paths []string) (ScanResult, error) {
+	s := &scan{l: l, ctx: ctx, visited: make(map[string]bool)}
+	start := time.Now()
+	s.res.Started = l.now()
+	if l.maxAge > 0 {
+		s.res.Horizon = s.res.Started.Add(-l.maxAge)
+	}
+	full := paths == nil || l.root == ""
+	expect := 0
+	if full {
+		expect = l.tally.files
+	}
+	l.setProgress(func(p *Progress) {
+		*p = Progress{Running: true, Started: s.res.Started, Expect: expect, Last: p.Last}
+	})
+
+	err := s.run(full, paths)
+	if err == nil {
+		err = s.flush()
+	}
 	if err != nil {
-		return res, fmt.Errorf("ingest: scan seeds: %w", err)
+		s.forgetUnstored()
 	}
-	res.Files = len(paths)
-
-	next := make(map[string]seedFile, len(paths))
-	var parsed []parsedSeed
-	for _, path := range paths {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		fi, err := os.Stat(path)
-		if err != nil {
-			next[path] = seedFile{err: &content.FileError{Path: path, Err: err}}
-			continue
-		}
-		old, known := l.files[path]
-		if known && old.size == fi.Size() && old.mod.Equal(fi.ModTime()) {
-			next[path] = old
-			continue
-		}
-		res.Read++
-		f, a, data := readSeed(path, fi)
-		if known && f.err == nil && old.err == nil && f.sum == old.sum {
-			old.size, old.mod = f.size, f.mod
-			next[path] = old
-			continue
-		}
-		next[path] = f
-		if a != nil {
-			res.Parsed++
-			parsed = append(parsed, parsedSeed{path, a, data})
-		}
-	}
-
-	// Of two files with one URL, the newer feed time wins, then the later
-	// name; the winner is stored only when it was read in this scan.
-	winner := make(map[string]string) // article ID → path
-	for _, path := range paths {
-		f := next[path]
-		if f.id == "" {
-			continue
-		}
-		if w, ok := winner[f.id]; !ok || !next[w].feed.After(f.feed) {
-			winner[f.id] = path
-		}
-	}
-	var batch []state.Article
-	var stored []parsedSeed
-	for _, p := range parsed {
-		if winner[p.article.ID] != p.path {
-			continue
-		}
-		batch = append(batch, state.Article{ID: p.article.ID, Published: p.article.Published, Data: p.data, Outlet: p.article.Outlet})
-		stored = append(stored, p)
-	}
-	sort.SliceStable(batch, func(i, j int) bool { return batch[i].Published.Before(batch[j].Published) })
-	if len(batch) > 0 {
-		ups, err := l.store.UpsertArticles(batch)
-		if err != nil {
-			return res, fmt.Errorf("ingest: scan seeds: %w", err)
-		}
-		for _, u := range ups {
-			switch u {
-			case state.ArticleAdded:
-				res.Added++
-			case state.ArticleChanged:
-				res.Changed++
-			default:
-				res.Unchanged++
+	s.res.Files, s.res.Old = l.tally.files, l.tally.old
+	for i, n := range l.tally.refused {
+		if n > 0 {
+			if s.res.RefusedBy == nil {
+				s.res.RefusedBy = make(map[string]int)
 			}
+			s.res.RefusedBy[reason(i).String()] = n
 		}
 	}
-	for _, path := range paths {
-		if err := next[path].err; err != nil {
-			res.Refused = append(res.Refused, err)
+	slices.SortFunc(s.res.Refused, func(a, b error) int {
+		return strings.Compare(a.(*content.FileError).Path, b.(*content.FileError).Path)
+	})
+	s.res.Took = time.Since(start)
+	res := s.res
+	l.setProgress(func(p *Progress) {
+		p.Running = false
+		s.publish(p)
+		if err == nil {
+			last := res
+			last.Refused = nil
+			p.Last = &last
 		}
+	})
+	if err != nil && ctx.Err() == nil {
+		err = fmt.Errorf("ingest: scan seeds: %w", err)
 	}
-	l.files = next
-	return res, nil
+	return res, err
 }
 
-type parsedSeed struct {
-	path    string
-	article *content.Article
-	data    []byte // the article's encoding for the store
+// A Progress says how far the running scan got, or what the last one did.
+type Progress struct {
+	// Running is set while a scan runs; Started is when it, or the last
+	// one, started.
+	Running bool
+	Started time.Time
+	// Seen, Read and Parsed count the files so far (see ScanResult), and
+	// Stored the articles added or changed.
+	Seen, Read, Parsed, Stored int
+	// Expect is, for a scan of the whole tree, the number of files known
+	// when it started: about how many it will see. It is 0 for the first
+	// scan, whose total is unknown, and for a Watcher's scans.
+	Expect int
+	// Last is the last scan that finished without error, without its
+	// Refused list; nil before the first.
+	Last *ScanResult `json:",omitempty"`
 }
 
-// readSeed reads and parses the file at path, returning what the library
-// keeps of it and, for a seed document, its article and encoding.
-func readSeed(path string, fi os.FileInfo) (seedFile, *content.Article, []byte) {
-	f := seedFile{size: fi.Size(), mod: fi.ModTime()}
-	refuse := func(err error) (seedFile, *content.Article, []byte) {
-		f.err = &content.FileError{Path: path, Err: err}
-		return f, nil, nil
+// Progress returns how far the running scan got, or what the last one
+// did; it does not wait for a scan.
+func (l *Library) Progress() Progress {
+	l.pmu.Lock()
+	defer l.pmu.Unlock()
+	p := l.progress
+	if p.Last != nil {
+		last := *p.Last
+		last.RefusedBy = maps.Clone(last.RefusedBy)
+		p.Last = &last
 	}
-	if fi.Size() > content.MaxSize {
-		return refuse(content.ErrTooLarge)
-	}
-	file, err := os.Open(path)
-	if err != nil {
-		return refuse(err)
-	}
-	raw, err := io.ReadAll(io.LimitReader(file, content.MaxSize+1))
-	file.Close()
-	if err != nil {
-		return refuse(err)
-	}
-	f.sum = sha256.Sum256(raw)
-	a, err := content.Parse(bytes.NewReader(raw))
-	if err != nil {
-		var fe *content.FileError
-		if errors.As(err, &fe) {
-			err = fe.Err
-		}
-		return refuse(err)
-	}
-	data, err := EncodeArticle(a)
-	if err != nil {
-		return refuse(err)
-	}
-	f.id, f.feed = a.ID, a.FeedTime
-	return f, a, data
+	return p
 }
 
-// EncodeArticle is the store's form of an article (state.Article.Data).
-func EncodeArticle(a *content.Article) ([]byte, error) {
-	data, err := json.Marshal(a)
-	if err != nil {
-		return nil, fmt.Errorf("ingest: encode article %s: %w", a.ID, err)
-	}
-	return data, nil
+func (l *Library) setProgress(f func(*Progress)) {
+	l.pmu.Lock()
+	defer l.pmu.Unlock()
+	f(&l.progress)
 }
 
-// DecodeArticle reads an article from its stored form. It returns an error
-// naming the article when the data is not an encoded content.Article.
-func DecodeArticle(sa state.Article) (content.Article, error) {
-	var a content.Article
-	if err := json.Unmarshal(sa.Data, &a); err != nil {
-		return a, fmt.Errorf("ingest: decode article %s: %w", sa.ID, err)
+// folderPaths returns the paths of the tree's folders as of the last scan.
+func (l *Library) folderPaths() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	paths := make([]string, 0, len(l.folders))
+	for p := range l.folders {
+		paths = append(paths, p)
 	}
-	return a, nil
+	return paths
 }

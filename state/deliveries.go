@@ -97,6 +97,12 @@ type Entry struct {
 	Reason string
 	// Origin says how the entry came into the ledger.
 	Origin Origin
+	// MovedFrom is the chat the entry belonged to before MoveChat moved it
+	// (a group that became a supergroup), else 0. A sender whose send to
+	// that chat was refused because the group moved resends only an entry
+	// that moved from it: any other entry of the new chat is another
+	// sender's.
+	MovedFrom int64
 }
 
 // An Origin says how a ledger entry came into the ledger.
@@ -181,7 +187,7 @@ func parseEntryKey(k []byte) (int64, Item) {
 }
 
 // Entry values: state (1) | broadcast | round | attempts | message ID | at
-// (Unix seconds) | reason, varints. A sent entry takes about 30 bytes of
+// (Unix seconds) | reason | origin (1) | moved from, varints. A sent entry takes about 30 bytes of
 // key and value.
 func encodeEntry(e Entry) []byte {
 	v := make([]byte, 0, 24+len(e.Reason))
@@ -192,7 +198,8 @@ func encodeEntry(e Entry) []byte {
 	v = binary.AppendVarint(v, int64(e.MessageID))
 	v = binary.AppendVarint(v, seconds(e.At))
 	v = appendString(v, e.Reason)
-	return append(v, byte(e.Origin))
+	v = append(v, byte(e.Origin))
+	return binary.AppendVarint(v, e.MovedFrom)
 }
 
 func decodeEntry(k, v []byte) (Entry, error) {
@@ -206,10 +213,14 @@ func decodeEntry(k, v []byte) (Entry, error) {
 	e.MessageID = int(d.varint())
 	e.At = fromSeconds(d.varint())
 	e.Reason = d.string()
+	// Origin and MovedFrom came later: older entries end before them.
 	if len(d.b) > 0 {
 		e.Origin = Origin(d.byte())
 	} else {
 		e.Origin = legacyOrigin(e.Reason)
+	}
+	if len(d.b) > 0 {
+		e.MovedFrom = d.varint()
 	}
 	if d.err != nil || e.State == 0 || e.State >= numStates || e.Origin > ClaimedDue {
 		return Entry{}, fmt.Errorf("entry of chat %d item %v: %w", e.Chat, e.Item, errCorrupt)
@@ -387,6 +398,19 @@ func (s *Store) Record(changes []Change) ([]error, error) {
 			e, found, err := l.get(c.Chat, c.Item)
 			if err != nil {
 				return err
+			}
+			if !found && c.State != Sending {
+				// The outcome of a send in flight while its group moved
+				// to a supergroup: the entry moved with the group.
+				if v := tx.Bucket(bucketMoves).Get(chatKey(c.Chat)); len(v) == 8 {
+					me, ok, err := l.get(getInt64Key(v), c.Item)
+					if err != nil {
+						return err
+					}
+					if ok && me.MovedFrom == c.Chat && me.State == Sending {
+						e, found, c.Chat = me, true, me.Chat
+					}
+				}
 			}
 			if !found {
 				reject(i, fmt.Errorf("state: record chat %d item %v: %w", c.Chat, c.Item, ErrNotFound))
@@ -631,7 +655,7 @@ func moveEntries(l *ledger, from, to int64) error {
 				return err
 			}
 		}
-		e.Chat = to
+		e.Chat, e.MovedFrom = to, from
 		if err := l.add(e); err != nil {
 			return err
 		}

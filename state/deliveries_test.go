@@ -391,13 +391,15 @@ func TestMoveChatMovesLedger(t *testing.T) {
 	if got, want := plannedItems(t, s), map[int64][]string{-200: {"c"}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
-	// Changes under the old ID find nothing; the refused send is sent again
+	// The outcome of the send in flight, recorded under the old ID, lands
+	// on the entry that moved; other changes under the old ID find nothing.
+	// Here the send was refused because the group moved, and is sent again
 	// at the new ID.
-	if rejected, err := s.Record([]Change{{Chat: -100, Item: bi, State: Sent}}); err != nil || !errors.Is(rejected[0], ErrNotFound) {
-		t.Errorf("got %v %v, want ErrNotFound", rejected, err)
+	if rejected, err := s.Record([]Change{{Chat: -100, Item: a, State: Sent}}); err != nil || !errors.Is(rejected[0], ErrNotFound) {
+		t.Errorf("an entry that moved done: got %v %v, want ErrNotFound", rejected, err)
 	}
 	mustRecord(t, s,
-		Change{Chat: -200, Item: bi, State: Pending, Reason: "migrated"},
+		Change{Chat: -100, Item: bi, State: Pending, Reason: "migrated"},
 		Change{Chat: -200, Item: bi, State: Sending},
 		Change{Chat: -200, Item: bi, State: Sent, MessageID: 2, Attempts: 2})
 	e, err := s.Entry(-200, bi)
@@ -573,6 +575,29 @@ func TestClaimLatestOutcomes(t *testing.T) {
 	}
 	if e, err := s.Entry(1, b); err != nil || e.State != Pending || e.Broadcast != next.ID {
 		t.Errorf("b: got %+v, %v; want pending in broadcast %d", e, err, next.ID)
+	}
+	checkLedger(t, s)
+}
+
+// A send in flight while its group moves to a supergroup records its
+// outcome under the old ID; it lands on the entry that moved, so a later
+// /latest there is not kept waiting by an entry left Sending for ever.
+func TestOutcomeOfASendInFlightFollowsTheMove(t *testing.T) {
+	s := newTestStore(t)
+	mustSubscribe(t, s, -300)
+	ingest(t, s, t0, "a")
+	a := itemOf(t, s, "a")
+	claims, err := s.ClaimLatest(-300, t0, []string{"a"})
+	if err != nil || claims[0] != ClaimRecord {
+		t.Fatalf("ClaimLatest: %v, %v", claims, err)
+	}
+	if err := s.MoveChat(-300, -400); err != nil {
+		t.Fatal(err)
+	}
+	mustRecord(t, s, Change{Chat: -300, Item: a, State: Sent, MessageID: 9})
+	e, err := s.Entry(-400, a)
+	if err != nil || e.State != Sent || e.MessageID != 9 {
+		t.Errorf("got %+v, %v; want the moved entry sent, message 9", e, err)
 	}
 	checkLedger(t, s)
 }

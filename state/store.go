@@ -52,7 +52,8 @@ var (
 	bucketQueue         = []byte("queue")         // round → (chat | item → state), pending and sending entries
 	bucketAnnouncements = []byte("announcements") // id → announcement
 	bucketBroadcasts    = []byte("broadcasts")    // id → broadcast
-	allBuckets          = [][]byte{bucketMeta, bucketArticles, bucketArticleSeq, bucketArticlePub, bucketSubscribers, bucketDeliveries, bucketQueue, bucketAnnouncements, bucketBroadcasts, bucketArticleOutlet, bucketOutlets}
+	bucketMoves         = []byte("moves")         // chat → the chat it moved to
+	allBuckets          = [][]byte{bucketMeta, bucketArticles, bucketArticleSeq, bucketArticlePub, bucketSubscribers, bucketDeliveries, bucketQueue, bucketAnnouncements, bucketBroadcasts, bucketMoves, bucketArticleOutlet, bucketOutlets}
 )
 
 // Keys in the meta bucket.

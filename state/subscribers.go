@@ -288,14 +288,55 @@ func (s *Store) ActiveSubscribers(after int64, limit int) ([]Subscriber, error) 
 	return out, nil
 }
 
+// EachSubscriberStatus calls fn with the chat ID and status of every
+// subscriber, active or not, in chat ID order, in one read transaction
+// that decodes nothing else: cheap, but its cost grows with the number of
+// subscribers, and fn must not call the Store. It returns the
+// transaction's error.
+func (s *Store) EachSubscriberStatus(fn func(chat int64, status Status)) error {
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketSubscribers).ForEach(func(k, v []byte) error {
+			if len(v) > 0 {
+				fn(getInt64Key(k), Status(v[0]))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("state: subscriber statuses: %w", err)
+	}
+	return nil
+}
+
+// MovedTo returns the chat that chat moved to (see MoveChat) and true, or
+// false when it never moved. It returns the store's error.
+func (s *Store) MovedTo(chat int64) (int64, bool, error) {
+	var to int64
+	var moved bool
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		if v := tx.Bucket(bucketMoves).Get(chatKey(chat)); len(v) == 8 {
+			to, moved = getInt64Key(v), true
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, false, fmt.Errorf("state: moved chat %d: %w", chat, err)
+	}
+	return to, moved, nil
+}
+
 // MoveChat moves the subscriber from to the chat ID to, as Telegram asks when
 // a group becomes a supergroup: the subscription, its watermark and its whole
-// ledger history, pending entries included, move with it. When to already has
-// a record the two are merged: the ledger entries of to win, the watermark is
-// the higher one and the chat is active if either was. Entries keep their
-// state: a send to the old ID that Telegram refused because the group moved
-// stays Sending under the new ID, and its sender sends it there and records
-// the outcome. It returns ErrNotFound when from has no record.
+// ledger history, pending entries included, move with it, and MovedTo
+// remembers the move. When to already has a record the two are merged: the
+// watermark is the higher one, the chat is active if either was, and of two
+// entries of one item the one that may have arrived wins (to's, when both
+// may have), so that one entry remains. Moved entries keep their state and
+// record where they came from (Entry.MovedFrom): a send to the old ID that
+// Telegram refused because the group moved stays Sending under the new ID,
+// and its sender sends it there and records the outcome — unless to's own
+// entry won, which another sender owns. It returns ErrNotFound when from has
+// no record.
 func (s *Store) MoveChat(from, to int64) error {
 	if from == to {
 		return nil
@@ -335,6 +376,9 @@ func (s *Store) MoveChat(from, to int64) error {
 			return err
 		}
 		if err := moveEntries(l, from, to); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketMoves).Put(chatKey(from), chatKey(to)); err != nil {
 			return err
 		}
 		return l.save()

@@ -228,3 +228,23 @@ func TestStatsCountsSubscribers(t *testing.T) {
 		t.Errorf("got %v, want %v", st.Subscribers, want)
 	}
 }
+
+func TestEachSubscriberStatus(t *testing.T) {
+	s := newTestStore(t)
+	for _, c := range []int64{5, -7, -1001234567890, 9} {
+		if _, _, err := s.Subscribe(c, "", t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Deactivate(9, Blocked, t0); err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]Status{}
+	if err := s.EachSubscriberStatus(func(chat int64, st Status) { got[chat] = st }); err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]Status{5: Active, -7: Active, -1001234567890: Active, 9: Blocked}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

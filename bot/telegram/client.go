@@ -64,6 +64,26 @@ type Config struct {
 	MinPollInterval time.Duration
 	// Logger gets the client's log lines; default slog.Default().
 	Logger *slog.Logger
+	// Observe, if set, is called after every Bot API request, from the
+	// goroutine that made it, with what the request did: for metrics and
+	// health checks. It must not block.
+	Observe func(Call)
+}
+
+// A Call is what one Bot API request did, as Config.Observe sees it. It
+// holds no chat ID and no token.
+type Call struct {
+	// Method is the Bot API method ("sendMessage", "getUpdates").
+	Method string
+	// Class is the outcome: ClassNone when Telegram answered ok.
+	Class Class
+	// Code is the HTTP status or Telegram's error_code; 0 when no answer
+	// came.
+	Code int
+	// Duration is the time from the request's start to its answer read.
+	Duration time.Duration
+	// RetryAfter is the flood-control wait of a ClassRetryAfter answer.
+	RetryAfter time.Duration
 }
 
 // A Client talks to the Bot API through tgbotapi with an HTTP client of its
@@ -126,6 +146,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, endpoint, st)
 	if err != nil {
 		e := classify("getMe", c.redact.Error(err), st)
+		c.observe(st, e)
 		if e.Class == ClassUnauthorized {
 			return nil, e
 		}
@@ -137,6 +158,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		}
 		return nil, fmt.Errorf("telegram: %s did not answer getMe like a Bot API server: %w", host, e)
 	}
+	c.observe(st, nil)
 	c.bot = api
 	if _, err := c.Request(ctx, tgbotapi.DeleteWebhookConfig{}); err != nil {
 		return nil, err
@@ -176,6 +198,7 @@ func (c *Client) Send(ctx context.Context, m tgbotapi.Chattable, opts ...SendOpt
 	if err != nil {
 		return msg, c.fail(st, err)
 	}
+	c.observe(st, nil)
 	return msg, nil
 }
 
@@ -200,6 +223,7 @@ func (c *Client) Request(ctx context.Context, m tgbotapi.Chattable) (*tgbotapi.A
 	if err != nil {
 		return resp, c.fail(st, err)
 	}
+	c.observe(st, nil)
 	return resp, nil
 }
 
@@ -212,6 +236,7 @@ func (c *Client) MakeRequest(ctx context.Context, method string, params tgbotapi
 	if err != nil {
 		return resp, c.fail(st, err)
 	}
+	c.observe(st, nil)
 	return resp, nil
 }
 
@@ -243,13 +268,28 @@ func (c *Client) newCall(ctx context.Context, timeout time.Duration) *call {
 	return &call{ctx: ctx, timeout: timeout, client: c.http, redact: c.redact}
 }
 
-// fail classifies a call's error.
+// fail classifies a call's error, and tells Config.Observe.
 func (c *Client) fail(st *call, err error) *Error {
 	method := st.method
 	if method == "" {
 		method = "request"
 	}
-	return classify(method, c.redact.Error(err), st)
+	e := classify(method, c.redact.Error(err), st)
+	c.observe(st, e)
+	return e
+}
+
+// observe tells Config.Observe what the request of st did; e is nil for
+// success. A call that made no request is not told.
+func (c *Client) observe(st *call, e *Error) {
+	if c.cfg.Observe == nil || !st.called {
+		return
+	}
+	o := Call{Method: st.method, Code: st.status, Duration: time.Since(st.start)}
+	if e != nil {
+		o.Class, o.Code, o.RetryAfter = e.Class, e.Code, e.RetryAfter
+	}
+	c.cfg.Observe(o)
 }
 
 // call is tgbotapi's HTTPClient for one Bot API call: it attaches the
@@ -265,6 +305,7 @@ type call struct {
 	query [][2]string // parameters added to the URL
 
 	called bool
+	start  time.Time
 	method string
 	status int
 	head   []byte // the answer's first bytes
@@ -274,6 +315,7 @@ type call struct {
 // Do makes the request. Its errors hold no token.
 func (c *call) Do(req *http.Request) (*http.Response, error) {
 	c.called = true
+	c.start = time.Now()
 	c.method = path.Base(req.URL.Path)
 	if len(c.query) > 0 {
 		q := req.URL.Query()

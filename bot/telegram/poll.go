@@ -84,6 +84,7 @@ func (c *Client) Poll(ctx context.Context, handle HandleFunc, settle func()) err
 			}
 			continue
 		}
+		c.observe(st, nil)
 		backoff = c.cfg.MinBackoff
 		acked = offset
 		news := 0
@@ -159,6 +160,7 @@ func (c *Client) ack(ctx context.Context, offset int) error {
 		e := c.fail(st, err)
 		return fmt.Errorf("telegram: acknowledge updates below %d: %w", offset, e)
 	}
+	c.observe(st, nil)
 	c.log.Debug("bot: updates acknowledged", slog.Int("offset", offset))
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -23,13 +24,16 @@ type config struct {
 	DBPath            string
 	Endpoint          string
 	RateLimit         float64
+	PaidBroadcast     bool
 	MaxPerBroadcast   int
 	MaxAge            time.Duration
 	ScanInterval      time.Duration
+	IngestMaxAge      time.Duration
 	BroadcastInterval time.Duration
 	Retention         time.Duration
 	LogLevel          slog.Level
 	LogFormat         string
+	MetricsAddr       string // host:port of /metrics and /healthz; "" for none
 }
 
 // defaults are the value of every variable that has one; .env.example
@@ -39,13 +43,16 @@ var defaults = map[string]string{
 	"DB_PATH":               "./data/bot.db",
 	"TELEGRAM_API_ENDPOINT": telegram.DefaultAPIEndpoint,
 	"RATE_LIMIT":            "25",
+	"PAID_BROADCAST":        "false",
 	"MAX_PER_BROADCAST":     "3",
 	"MAX_AGE":               "168h",
 	"SCAN_INTERVAL":         "1m",
+	"INGEST_MAX_AGE":        "720h",
 	"BROADCAST_INTERVAL":    "0",
 	"RETENTION":             "720h",
 	"LOG_LEVEL":             "info",
 	"LOG_FORMAT":            "text",
+	"METRICS_ADDR":          "",
 }
 
 // errNoToken explains how to get a token; it is returned when a command that
@@ -88,13 +95,20 @@ func loadConfig(getenv func(string) string, needToken bool) (*config, error) {
 		DBPath:            p.str("DB_PATH"),
 		Endpoint:          p.endpoint("TELEGRAM_API_ENDPOINT"),
 		RateLimit:         p.rate("RATE_LIMIT"),
+		PaidBroadcast:     p.boolean("PAID_BROADCAST"),
 		MaxPerBroadcast:   p.positive("MAX_PER_BROADCAST"),
 		MaxAge:            p.duration("MAX_AGE"),
 		ScanInterval:      p.duration("SCAN_INTERVAL"),
+		IngestMaxAge:      p.duration("INGEST_MAX_AGE"),
 		BroadcastInterval: p.duration("BROADCAST_INTERVAL"),
 		Retention:         p.duration("RETENTION"),
 		LogLevel:          p.level("LOG_LEVEL"),
 		LogFormat:         p.oneOf("LOG_FORMAT", "text", "json"),
+		MetricsAddr:       p.addr("METRICS_ADDR"),
+	}
+	if c.RateLimit > freeRate && !c.PaidBroadcast {
+		p.fail("RATE_LIMIT", p.str("RATE_LIMIT"), fmt.Sprintf("at most %d: Telegram lets a bot send about 30 messages a second for free "+
+			"(PAID_BROADCAST=true lifts it to 1000, at a cost in Stars)", freeRate))
 	}
 	if needToken && c.Token == "" {
 		p.errs = append([]error{errNoToken}, p.errs...)
@@ -104,6 +118,10 @@ func loadConfig(getenv func(string) string, needToken bool) (*config, error) {
 	}
 	return c, nil
 }
+
+// freeRate is the highest RATE_LIMIT without paid broadcasts: Telegram's
+// limit is about 30 messages a second, and readers' answers need room.
+const freeRate = 30
 
 // parser reads variables and collects every error, so one run reports them all.
 type parser struct {
@@ -154,6 +172,15 @@ func (p *parser) rate(name string) float64 {
 	return r
 }
 
+func (p *parser) boolean(name string) bool {
+	v := p.str(name)
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		p.fail(name, v, "true or false")
+	}
+	return b
+}
+
 func (p *parser) positive(name string) int {
 	v := p.str(name)
 	n, err := strconv.Atoi(v)
@@ -179,6 +206,19 @@ func (p *parser) level(name string) slog.Level {
 		p.fail(name, v, "debug, info, warn or error")
 	}
 	return l
+}
+
+// addr reads a listening address, host:port; empty is none.
+func (p *parser) addr(name string) string {
+	v := p.str(name)
+	if v == "" {
+		return ""
+	}
+	_, port, err := net.SplitHostPort(v)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+		p.fail(name, v, "host:port to listen on, like 127.0.0.1:9464 (empty: off)")
+	}
+	return v
 }
 
 func (p *parser) oneOf(name string, choices ...string) string {

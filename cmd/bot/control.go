@@ -22,7 +22,8 @@ import (
 // lets only one process open the database. It speaks HTTP over a Unix socket
 // beside the database, readable and writable by its owner only:
 //
-//	POST /ingest     rescan the seeds folder; answers an ingestReport
+//	POST /ingest     rescan the seeds folder; answers JSON lines: {"progress":…} while
+//	                 it runs, then {"report":…} (an ingestReport) or {"error":"…"}
 //	POST /broadcast  start a broadcast (or report the running one); answers a broadcastReport,
 //	                 with ?wait=1 once it has finished
 //	GET  /stats      answers the state.Stats
@@ -38,7 +39,9 @@ func socketPath(dbPath string) string { return dbPath + ".sock" }
 // ops are what the shell commands do, whether the service does them for
 // them or they do them on a database of their own.
 type ops interface {
-	Ingest(ctx context.Context) (ingestReport, error)
+	// Ingest scans the seeds folder, passing the scan's progress to
+	// progress now and then while it runs.
+	Ingest(ctx context.Context, progress func(ingest.Progress)) (ingestReport, error)
 	// Broadcast starts a broadcast, or reports the running one; with wait
 	// it returns once that broadcast has finished.
 	Broadcast(ctx context.Context, wait bool) (broadcastReport, error)
@@ -65,8 +68,19 @@ func serveControl(ctx context.Context, path string, o ops, log *slog.Logger) (do
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /ingest", func(w http.ResponseWriter, r *http.Request) {
-		v, err := o.Ingest(r.Context())
-		answer(w, log, "ingest", v, err)
+		w.Header().Set("Content-Type", "application/jsonl")
+		enc := json.NewEncoder(w)
+		rc := http.NewResponseController(w)
+		v, err := o.Ingest(r.Context(), func(p ingest.Progress) {
+			enc.Encode(ingestLine{Progress: &p})
+			rc.Flush()
+		})
+		if err != nil {
+			log.Error("control: ingest failed", slog.Any("err", err))
+			enc.Encode(ingestLine{Error: err.Error()})
+			return
+		}
+		enc.Encode(ingestLine{Report: &v})
 	})
 	mux.HandleFunc("POST /broadcast", func(w http.ResponseWriter, r *http.Request) {
 		v, err := o.Broadcast(r.Context(), r.URL.Query().Get("wait") != "")
@@ -180,8 +194,34 @@ func callJSON[T any](ctx context.Context, c *controlClient, method, path string)
 	return v, nil
 }
 
-func (c *controlClient) Ingest(ctx context.Context) (ingestReport, error) {
-	return callJSON[ingestReport](ctx, c, http.MethodPost, "/ingest")
+func (c *controlClient) Ingest(ctx context.Context, progress func(ingest.Progress)) (ingestReport, error) {
+	resp, err := c.do(ctx, http.MethodPost, "/ingest")
+	if err != nil {
+		return ingestReport{}, err
+	}
+	defer resp.Body.Close()
+	dec := json.NewDecoder(resp.Body)
+	for {
+		var line ingestLine
+		if err := dec.Decode(&line); err != nil {
+			return ingestReport{}, fmt.Errorf("control socket %s: %w", c.path, err)
+		}
+		switch {
+		case line.Error != "":
+			return ingestReport{}, fmt.Errorf("the running service: %s", line.Error)
+		case line.Report != nil:
+			return *line.Report, nil
+		case line.Progress != nil && progress != nil:
+			progress(*line.Progress)
+		}
+	}
+}
+
+// ingestLine is one line of the answer to POST /ingest.
+type ingestLine struct {
+	Progress *ingest.Progress `json:"progress,omitempty"`
+	Report   *ingestReport    `json:"report,omitempty"`
+	Error    string           `json:"error,omitempty"`
 }
 
 func (c *controlClient) Broadcast(ctx context.Context, wait bool) (broadcastReport, error) {
@@ -216,19 +256,31 @@ func (c *controlClient) Backup(ctx context.Context, w io.Writer) (int64, error) 
 	return n, nil
 }
 
-// ingestReport is what a rescan of the seeds folder found.
+// ingestReport is what a rescan of the seeds folder did, and what the
+// folder holds (see ingest.ScanResult).
 type ingestReport struct {
-	Files     int      `json:"files"`
-	Read      int      `json:"read"`
-	Parsed    int      `json:"parsed"`
-	Added     int      `json:"added"`
-	Changed   int      `json:"changed"`
-	Unchanged int      `json:"unchanged"`
-	Refused   []string `json:"refused,omitempty"`
+	Files     int            `json:"files"`
+	Seen      int            `json:"seen"`
+	Read      int            `json:"read"`
+	Parsed    int            `json:"parsed"`
+	Added     int            `json:"added"`
+	Changed   int            `json:"changed"`
+	Unchanged int            `json:"unchanged"`
+	Old       int            `json:"outside_horizon"`
+	Horizon   time.Time      `json:"horizon,omitzero"`
+	RefusedBy map[string]int `json:"refused_by,omitempty"`
+	// Refused are the files this scan found not to be seed documents, each
+	// reported once: not again by the next scan.
+	Refused []string      `json:"refused,omitempty"`
+	Took    time.Duration `json:"took"`
 }
 
 func newIngestReport(r ingest.ScanResult) ingestReport {
-	rep := ingestReport{Files: r.Files, Read: r.Read, Parsed: r.Parsed, Added: r.Added, Changed: r.Changed, Unchanged: r.Unchanged}
+	rep := ingestReport{
+		Files: r.Files, Seen: r.Seen, Read: r.Read, Parsed: r.Parsed,
+		Added: r.Added, Changed: r.Changed, Unchanged: r.Unchanged,
+		Old: r.Old, Horizon: r.Horizon, RefusedBy: r.RefusedBy, Took: r.Took,
+	}
 	for _, err := range r.Refused {
 		rep.Refused = append(rep.Refused, err.Error())
 	}

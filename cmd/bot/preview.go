@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/ingest"
 )
 
 func runPreview(ctx context.Context, args []string, env *environ) error {
@@ -57,7 +58,8 @@ func runPreview(ctx context.Context, args []string, env *environ) error {
 	return nil
 }
 
-// expandSeedPaths replaces each folder among paths by its seed files.
+// expandSeedPaths replaces each folder among paths by the seed files of its
+// tree, as ingest reads them.
 func expandSeedPaths(paths []string) ([]string, error) {
 	var files []string
 	for _, p := range paths {
@@ -69,7 +71,7 @@ func expandSeedPaths(paths []string) ([]string, error) {
 			files = append(files, p)
 			continue
 		}
-		inDir, err := content.SeedFiles(p)
+		inDir, err := ingest.SeedFiles(p)
 		if err != nil {
 			return nil, fmt.Errorf("preview: %w", err)
 		}

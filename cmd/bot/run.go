@@ -36,6 +36,7 @@ func commands() []command {
 		{"stats", "show subscribers, articles, deliveries and the last broadcast", runStats},
 		{"channels", "list the channels the bot publishes to, with their member counts", runChannels},
 		{"backup", "write a consistent copy of the database to a file", runBackup},
+		{"healthcheck", "ask the running service's /healthz (METRICS_ADDR); exit 0 when healthy", runHealthcheck},
 	}
 }
 
@@ -67,7 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: bot [command] [flags]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun \"bot COMMAND -h\" for a command's flags.")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/newsbot/newsbot/bot"
 	"github.com/newsbot/newsbot/bot/telegram"
 	"github.com/newsbot/newsbot/ingest"
+	"github.com/newsbot/newsbot/internal/metrics"
 	"github.com/newsbot/newsbot/state"
 )
 
@@ -24,11 +25,12 @@ const foldEvery = time.Hour
 // A service is the running bot: the database, the seeds library, the
 // Telegram side, and the housekeeping around them.
 type service struct {
-	cfg   *config
-	log   *slog.Logger
-	store *state.Store
-	lib   *ingest.Library
-	bot   *bot.Bot
+	cfg     *config
+	log     *slog.Logger
+	store   *state.Store
+	lib     *ingest.Library
+	bot     *bot.Bot
+	metrics *metrics.Metrics // nil without METRICS_ADDR
 }
 
 func runService(ctx context.Context, args []string, env *environ) error {
@@ -52,33 +54,49 @@ func runService(ctx context.Context, args []string, env *environ) error {
 		return err
 	}
 	defer store.Close()
-	svc := &service{cfg: cfg, log: log, store: store, lib: ingest.NewLibrary(cfg.SeedsDir, store)}
-	svc.scan(ctx, "start")
-
-	client, err := telegram.New(ctx, telegram.Config{Token: cfg.Token, APIEndpoint: cfg.Endpoint, Logger: log})
-	if err != nil {
-		return err
+	svc := &service{cfg: cfg, log: log, store: store, lib: ingest.NewLibrary(cfg.SeedsDir, store, ingest.MaxAge(cfg.IngestMaxAge))}
+	tgCfg := telegram.Config{Token: cfg.Token, APIEndpoint: cfg.Endpoint, Logger: log}
+	opts := botOptions(cfg, log)
+	if cfg.MetricsAddr != "" {
+		svc.metrics = metrics.New(store, metrics.Options{RateLimit: cfg.RateLimit, Logger: log})
+		tgCfg.Observe = svc.metrics.ObserveCall
+		opts.Events = svc.metrics
 	}
-	svc.bot = bot.NewBot(client, store, svc.lib, botOptions(cfg, log))
-	svc.logStart(client.Self().UserName)
 
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	ctlDone, err := serveControl(ctx, socketPath(cfg.DBPath), &storeOps{store: store, library: svc.lib, broadcast: svc.broadcast, channels: svc.bot.Channels}, log)
-	if err != nil {
-		return err
-	}
+	var wg sync.WaitGroup
+	defer func() { cancel(); wg.Wait() }()
 	// SIGHUP is caught from here on: its default would end the process.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	var wg sync.WaitGroup
-	wg.Go(func() { svc.housekeeping(ctx, hup) })
+	// The seeds are scanned in the background: the first scan of a large
+	// tree must not keep the bot from answering.
+	wg.Go(func() { svc.scans(ctx, hup) })
+
+	client, err := telegram.New(ctx, tgCfg)
+	if err != nil {
+		return err
+	}
+	svc.bot = bot.NewBot(client, store, svc.lib, opts)
+	svc.logStart(client.Self().UserName)
+
+	metricsDone, err := svc.serveMetrics(ctx)
+	if err != nil {
+		return err
+	}
+	ctlDone, err := serveControl(ctx, socketPath(cfg.DBPath), &storeOps{store: store, library: svc.lib,
+		broadcast: svc.broadcast, channels: svc.bot.Channels, scanned: svc.observeScan}, log)
+	if err != nil {
+		return err
+	}
+	wg.Go(func() { svc.housekeeping(ctx) })
 
 	err = svc.bot.Run(ctx)
 	cancel()
 	wg.Wait()
 	<-ctlDone
+	<-metricsDone
 	if err != nil {
 		return err
 	}
@@ -106,33 +124,94 @@ func endpointHost(endpoint string) string {
 	return "?"
 }
 
+// scans keeps the store in step with the seeds folder until ctx ends: a
+// scan at start, then the watcher's scans of the folders where files
+// change, and a scan of the whole tree every SCAN_INTERVAL and on SIGHUP,
+// the safety net for missed events.
+func (s *service) scans(ctx context.Context, hup <-chan os.Signal) {
+	if w, err := s.lib.Watch(); err != nil {
+		s.log.Warn("seeds folder not watched: new files wait for the next scan", slog.Any("err", err))
+	} else {
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		wg.Go(func() {
+			w.Run(ctx, func(res ingest.ScanResult, err error) { s.logScan(ctx, "watch", res, err) })
+		})
+	}
+	s.scan(ctx, "start")
+	tick := ticker(s.cfg.ScanInterval)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			s.scan(ctx, "SIGHUP")
+		case <-tick:
+			s.scan(ctx, "timer")
+		}
+	}
+}
+
+// serveMetrics serves /metrics and /healthz on METRICS_ADDR until ctx ends,
+// and closes the returned channel when the server has stopped: at once
+// without METRICS_ADDR.
+func (s *service) serveMetrics(ctx context.Context) (<-chan struct{}, error) {
+	if s.metrics == nil {
+		done := make(chan struct{})
+		close(done)
+		return done, nil
+	}
+	addr, done, err := metrics.Serve(ctx, s.cfg.MetricsAddr, s.metrics.Handler(), s.log)
+	if err != nil {
+		return nil, fmt.Errorf("METRICS_ADDR=%s: %w", s.cfg.MetricsAddr, err)
+	}
+	s.log.Info("metrics: serving /metrics and /healthz", slog.String("addr", addr.String()))
+	return done, nil
+}
+
+// observeScan counts a scan in the metrics, when they are on.
+func (s *service) observeScan(res ingest.ScanResult, err error) {
+	if s.metrics != nil && !errors.Is(err, context.Canceled) {
+		s.metrics.ObserveScan(res, err)
+	}
+}
+
 // scan re-reads the seeds folder and logs what it found. why says what
 // asked for it.
-func (s *service) scan(ctx context.Context, why string) (ingest.ScanResult, bool) {
+func (s *service) scan(ctx context.Context, why string) {
 	res, err := s.lib.Scan(ctx)
-	if err != nil {
+	s.logScan(ctx, why, res, err)
+}
+
+// logScan logs a scan's result: the files it refused, each once, and the
+// counts; routine scans that found nothing new at debug level.
+func (s *service) logScan(ctx context.Context, why string, res ingest.ScanResult, err error) {
+	s.observeScan(res, err)
+	switch {
+	case err != nil && res.Started.IsZero():
+		s.log.Warn("seeds watch", slog.Any("err", err))
+		return
+	case err != nil:
 		if ctx.Err() == nil {
 			s.log.Error("seeds scan failed", slog.String("trigger", why), slog.Any("err", err))
 		}
-		return res, false
+		return
 	}
 	for _, err := range res.Refused {
 		s.log.Warn("seed file refused", slog.Any("err", err))
 	}
 	level := slog.LevelDebug
-	if res.Added+res.Changed > 0 || why != "timer" {
+	if res.Added+res.Changed > 0 || (why != "timer" && why != "watch") {
 		level = slog.LevelInfo
 	}
 	s.log.Log(ctx, level, "seeds scanned", slog.String("trigger", why), slog.Int("files", res.Files),
-		slog.Int("added", res.Added), slog.Int("changed", res.Changed), slog.Int("refused", len(res.Refused)))
-	return res, true
+		slog.Int("added", res.Added), slog.Int("changed", res.Changed), slog.Int("refused", res.RefusedTotal()),
+		slog.Int("outside_horizon", res.Old), slog.Duration("took", res.Took))
 }
 
-// housekeeping re-scans the seeds folder every SCAN_INTERVAL and on SIGHUP,
-// broadcasts every BROADCAST_INTERVAL when new articles arrived, and folds
-// the ledger by RETENTION, until ctx ends.
-func (s *service) housekeeping(ctx context.Context, hup <-chan os.Signal) {
-	scanTick := ticker(s.cfg.ScanInterval)
+// housekeeping broadcasts every BROADCAST_INTERVAL when new articles
+// arrived, and folds the ledger by RETENTION, until ctx ends.
+func (s *service) housekeeping(ctx context.Context) {
 	broadcastTick := ticker(s.cfg.BroadcastInterval)
 	foldTick := ticker(foldEvery)
 	if s.cfg.Retention > 0 {
@@ -147,10 +226,6 @@ func (s *service) housekeeping(ctx context.Context, hup <-chan os.Signal) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-hup:
-			s.scan(ctx, "SIGHUP")
-		case <-scanTick:
-			s.scan(ctx, "timer")
 		case <-broadcastTick:
 			seq, err := s.newestSeqAfter(lastSeq)
 			if err != nil || seq == lastSeq {
@@ -220,6 +295,7 @@ func botOptions(cfg *config, log *slog.Logger) bot.Options {
 		MaxAge:          cfg.MaxAge,
 		MaxPerBroadcast: cfg.MaxPerBroadcast,
 		RateLimit:       cfg.RateLimit,
+		PaidBroadcast:   cfg.PaidBroadcast,
 		Logger:          log,
 	}
 }

@@ -1,14 +1,18 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/newsbot/newsbot/bot"
@@ -30,15 +34,45 @@ type storeOps struct {
 	// channels lists the channels with their member counts; nil: without
 	// them (see Channels).
 	channels func(ctx context.Context) ([]bot.Channel, error)
+	// scanned, if set, is told of every scan (the service's metrics).
+	scanned func(ingest.ScanResult, error)
 }
 
-func (o *storeOps) Ingest(ctx context.Context) (ingestReport, error) {
-	res, err := o.library.Scan(ctx)
-	if err != nil {
-		return ingestReport{}, err
+// Ingest scans the seeds folder; while it runs, progress gets the scan's
+// progress now and then (when the service is already scanning, that scan's
+// first).
+func (o *storeOps) Ingest(ctx context.Context, progress func(ingest.Progress)) (ingestReport, error) {
+	type result struct {
+		res ingest.ScanResult
+		err error
 	}
-	return newIngestReport(res), nil
+	done := make(chan result, 1)
+	go func() {
+		res, err := o.library.Scan(ctx)
+		done <- result{res, err}
+	}()
+	tick := time.NewTicker(progressEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case r := <-done:
+			if o.scanned != nil {
+				o.scanned(r.res, r.err)
+			}
+			if r.err != nil {
+				return ingestReport{}, r.err
+			}
+			return newIngestReport(r.res), nil
+		case <-tick.C:
+			if p := o.library.Progress(); p.Running && progress != nil {
+				progress(p)
+			}
+		}
+	}
 }
+
+// progressEvery is how often a running ingest's progress is passed on.
+const progressEvery = 100 * time.Millisecond
 
 func (o *storeOps) Broadcast(ctx context.Context, wait bool) (broadcastReport, error) {
 	return o.broadcast(ctx, wait)
@@ -66,7 +100,7 @@ func openOps(ctx context.Context, cfg *config, log *slog.Logger) (ops, func(), e
 	if err != nil {
 		return nil, nil, err
 	}
-	o := &storeOps{store: store, library: ingest.NewLibrary(cfg.SeedsDir, store)}
+	o := &storeOps{store: store, library: ingest.NewLibrary(cfg.SeedsDir, store, ingest.MaxAge(cfg.IngestMaxAge))}
 	o.broadcast = func(ctx context.Context, _ bool) (broadcastReport, error) {
 		return broadcastHere(ctx, cfg, store, log)
 	}
@@ -110,35 +144,65 @@ func shellCommand(ctx context.Context, env *environ, do func(ops) error) error {
 }
 
 func runIngest(ctx context.Context, args []string, env *environ) error {
-	fs := newFlagSet(env, "ingest", "", "Reads new and changed seed files of SEEDS_DIR into the database.")
+	fs := newFlagSet(env, "ingest", "", "Reads new and changed seed files of SEEDS_DIR into the database, and says what\n"+
+		"the folder holds: files, those outside the horizon (INGEST_MAX_AGE), those\n"+
+		"refused by reason. Progress goes to stderr while it runs.")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
 	return shellCommand(ctx, env, func(o ops) error {
-		r, err := o.Ingest(ctx)
+		pr := newProgress(env.stderr, "seeds", isTerminal)
+		r, err := o.Ingest(ctx, func(p ingest.Progress) {
+			pr.Update(p.Seen, p.Expect, "files", fmt.Sprintf("%d parsed, %d stored", p.Parsed, p.Stored))
+		})
+		pr.Done()
 		if err != nil {
 			return fmt.Errorf("ingest: %w", err)
 		}
-		fmt.Fprintf(env.stdout, "seeds: %d files, %d read: %d added, %d changed, %d unchanged, %d refused\n",
-			r.Files, r.Read, r.Added, r.Changed, r.Unchanged, len(r.Refused))
 		for _, why := range r.Refused {
 			fmt.Fprintf(env.stderr, "refused: %s\n", why)
 		}
+		printIngestReport(env.stdout, r)
 		return nil
 	})
+}
+
+// printIngestReport writes the summary of bot ingest.
+func printIngestReport(w io.Writer, r ingestReport) {
+	fmt.Fprintf(w, "seeds: %d files seen, %d read, %d parsed: %d added, %d changed, %d unchanged\n",
+		r.Seen, r.Read, r.Parsed, r.Added, r.Changed, r.Unchanged)
+	if !r.Horizon.IsZero() {
+		fmt.Fprintf(w, "  outside the horizon (feed time before %s): %d\n", r.Horizon.UTC().Format("2006-01-02 15:04 MST"), r.Old)
+	}
+	if len(r.RefusedBy) > 0 {
+		reasons := slices.Collect(maps.Keys(r.RefusedBy))
+		slices.SortFunc(reasons, func(a, b string) int {
+			return cmp.Or(cmp.Compare(r.RefusedBy[b], r.RefusedBy[a]), cmp.Compare(a, b))
+		})
+		total := 0
+		var parts []string
+		for _, why := range reasons {
+			total += r.RefusedBy[why]
+			parts = append(parts, fmt.Sprintf("%s: %d", why, r.RefusedBy[why]))
+		}
+		fmt.Fprintf(w, "  refused, not seed documents: %d (%s)\n", total, strings.Join(parts, "; "))
+	}
+	fmt.Fprintf(w, "  took %s\n", r.Took.Round(time.Millisecond))
 }
 
 func runBroadcast(ctx context.Context, args []string, env *environ) error {
 	fs := newFlagSet(env, "broadcast", "[-wait]",
 		"Delivers every due article to every active subscriber. A running service does it in\n"+
 			"the background (-wait waits for the summary); without one, this command does it\n"+
-			"and returns when it has finished.")
-	wait := fs.Bool("wait", false, "wait for the running service's broadcast to finish")
+			"and returns when it has finished. While it waits, the progress goes to stderr: a\n"+
+			"bar with counts and an ETA on a terminal, a plain line every 5 s otherwise.")
+	wait := fs.Bool("wait", false, "wait for the running service's broadcast to finish, showing its progress")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
 	return shellCommand(ctx, env, func(o ops) error {
-		r, err := o.Broadcast(ctx, *wait)
+		pr := newProgress(env.stderr, "broadcast", isTerminal)
+		r, err := followBroadcast(ctx, o, *wait, pr, broadcastPollEvery)
 		if err != nil {
 			return fmt.Errorf("broadcast: %w", err)
 		}

@@ -17,19 +17,20 @@ import (
 )
 
 // shellEnv is the environment of a shell command: a seeds folder holding the
-// repository's seed document and a database path in a temporary folder.
+// repository's seed document, from 2023 and so with no ingest horizon, and a
+// database path in a temporary folder.
 func shellEnv(t *testing.T) map[string]string {
 	t.Helper()
 	dir := seedFolder(t)
 	os.Remove(filepath.Join(dir, "b.txt"))
-	return map[string]string{"SEEDS_DIR": dir, "DB_PATH": filepath.Join(t.TempDir(), "data", "bot.db")}
+	return map[string]string{"SEEDS_DIR": dir, "DB_PATH": filepath.Join(t.TempDir(), "data", "bot.db"), "INGEST_MAX_AGE": "0"}
 }
 
 // checkShellCommands runs ingest, stats and backup and checks what they say.
 func checkShellCommands(t *testing.T, vars map[string]string) {
 	t.Helper()
 	stdout, _, err := runCmd(t, vars, "ingest")
-	if err != nil || !strings.Contains(stdout, "1 files, 1 read: 1 added") {
+	if err != nil || !strings.Contains(stdout, "1 files seen, 1 read, 1 parsed: 1 added") {
 		t.Errorf("ingest: got %q, %v; want 1 added", stdout, err)
 	}
 	stdout, _, err = runCmd(t, vars, "stats")
