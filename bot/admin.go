@@ -78,5 +78,8 @@ func (b *Bot) reload(ctx context.Context, r request) {
 	for _, e := range res.Refused {
 		b.log.Warn("bot: seed file refused", slog.Any("err", e))
 	}
+	if res.Changed > 0 {
+		b.ArticlesChanged()
+	}
 	b.out.reply(ctx, r.chat, c.reload(res))
 }

@@ -10,6 +10,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/newsbot/newsbot/bot/telegram"
+	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/internal/tgfake"
 )
 
@@ -23,7 +24,7 @@ func BenchmarkSend(b *testing.B) {
 		b.Fatal(err)
 	}
 	a := testArticle()
-	text := renderText(a, langZH)
+	text := renderText(a, langZH, "")
 	const workers = 16
 	jobs := make(chan int64)
 	var wg sync.WaitGroup
@@ -49,3 +50,19 @@ func BenchmarkSend(b *testing.B) {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// BenchmarkRenderFullText renders a long article's full text: the work of
+// one full-text answer before its messages are paced out.
+func BenchmarkRenderFullText(b *testing.B) {
+	a := longArticle("bench", 40, &content.Photo{URL: "https://news.example/p.jpg", Caption: "A caption"})
+	var msgs, units int
+	for _, p := range a.Paragraphs {
+		units += utf16Len(p)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		msgs = len(renderFullText(a, langZH, true).texts)
+	}
+	b.ReportMetric(float64(msgs), "msgs/op")
+	b.ReportMetric(float64(units)*float64(b.N)/b.Elapsed().Seconds()/1e6, "Munits/s")
+}

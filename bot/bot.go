@@ -12,6 +12,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/newsbot/newsbot/bot/telegram"
+	"github.com/newsbot/newsbot/bot/telegraph"
 	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
 )
@@ -66,6 +67,10 @@ type Options struct {
 	// a minute (admins are not counted); default defaultCommandsPerMinute.
 	// Negative: no limit.
 	CommandsPerMinute int
+	// FullTextsPerMinute is how many full texts (an article's full-text
+	// button) one chat gets in a minute; default
+	// defaultFullTextsPerMinute. Negative: no limit.
+	FullTextsPerMinute int
 	// ReportEvery is how often the admin's report message is edited with
 	// the progress; default defaultReportEvery.
 	ReportEvery time.Duration
@@ -87,6 +92,19 @@ type Options struct {
 	// and gives up after 30 s. Tests that serve photos from loopback pass
 	// their own.
 	PhotoClient *http.Client
+	// Telegraph, when set (TELEGRAPH=on), publishes every article as a
+	// Telegraph page before its first send, which its messages link to
+	// and Telegram opens in Instant View; nil: no pages. A client with a
+	// token (TELEGRAPH_TOKEN) publishes with it; without one, an account
+	// is created on first use and its token kept in the store.
+	Telegraph *telegraph.Client
+	// PageWait is the longest an article's first send waits for its page
+	// to be created; then it goes without it. Default defaultPageWait.
+	PageWait time.Duration
+	// PageRetry is the first wait before a page that failed is tried
+	// again; it doubles with every failure, up to an hour. Default
+	// defaultPageRetry.
+	PageRetry time.Duration
 	// Logger gets the log lines; default slog.Default().
 	Logger *slog.Logger
 	// Events, if set, hears of deliveries, photo fallbacks, 429 pauses and
@@ -116,6 +134,9 @@ func (o Options) withDefaults() Options {
 	if o.CommandsPerMinute == 0 {
 		o.CommandsPerMinute = defaultCommandsPerMinute
 	}
+	if o.FullTextsPerMinute == 0 {
+		o.FullTextsPerMinute = defaultFullTextsPerMinute
+	}
 	if o.ReportEvery <= 0 {
 		o.ReportEvery = defaultReportEvery
 	}
@@ -131,6 +152,12 @@ func (o Options) withDefaults() Options {
 	if o.Grace <= 0 {
 		o.Grace = defaultGrace
 	}
+	if o.PageWait <= 0 {
+		o.PageWait = defaultPageWait
+	}
+	if o.PageRetry <= 0 {
+		o.PageRetry = defaultPageRetry
+	}
 	if o.PhotoClient == nil {
 		o.PhotoClient = newPhotoClient()
 	}
@@ -144,11 +171,14 @@ func (o Options) withDefaults() Options {
 }
 
 // newOutbox builds the pacing and sending shared by a Bot's lanes.
-func newOutbox(c *telegram.Client, o Options) *outbox {
+func newOutbox(c *telegram.Client, store *state.Store, o Options) *outbox {
+	self := c.Self().UserName
 	return &outbox{
 		client:  c,
+		self:    self,
 		pace:    newPacer(o.RateLimit, o.ChatSpacing, o.GroupPerMinute, !o.Unpaced),
 		photos:  newPhotoBook(o.PhotoClient),
+		pages:   newPageBook(store, self, o),
 		log:     o.Logger,
 		events:  o.Events,
 		backoff: o.Backoff,
@@ -169,6 +199,7 @@ type Bot struct {
 	admins  map[int64]bool
 	out     *outbox
 	limit   *throttle
+	full    *throttle // full texts
 	bc      *Broadcaster
 	chats   *chatQueues
 	cmds    commandIndex
@@ -184,7 +215,7 @@ func NewBot(c *telegram.Client, store *state.Store, lib *ingest.Library, opt Opt
 	for _, id := range opt.AdminIDs {
 		admins[id] = true
 	}
-	out := newOutbox(c, opt)
+	out := newOutbox(c, store, opt)
 	return &Bot{
 		client: c,
 		store:  store,
@@ -195,6 +226,7 @@ func NewBot(c *telegram.Client, store *state.Store, lib *ingest.Library, opt Opt
 		admins: admins,
 		out:    out,
 		limit:  newThrottle(opt.CommandsPerMinute, time.Minute),
+		full:   newThrottle(opt.FullTextsPerMinute, time.Minute),
 		bc:     newBroadcaster(store, out, opt),
 		chats:  newChatQueues(),
 		cmds:   newCommandIndex(commandTable()),
@@ -204,6 +236,12 @@ func NewBot(c *telegram.Client, store *state.Store, lib *ingest.Library, opt Opt
 // Broadcaster is the Bot's broadcaster, for starting a broadcast and
 // following it from outside Telegram (a control socket).
 func (b *Bot) Broadcaster() *Broadcaster { return b.bc }
+
+// ArticlesChanged tells the Bot that stored articles changed (a scan of the
+// seeds folder reported some): their Telegraph pages are compared with
+// them and edited in the background. It never blocks, and does nothing
+// without Options.Telegraph.
+func (b *Bot) ArticlesChanged() { b.out.pages.changed() }
 
 // Run publishes the command menus, resumes an unfinished broadcast, and
 // answers updates until ctx ends. Then it stops polling, lets the answers

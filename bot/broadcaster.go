@@ -69,7 +69,7 @@ type planResult struct {
 // the service is not running). A Bot has one of its own: Bot.Broadcaster.
 func NewBroadcaster(c *telegram.Client, store *state.Store, opt Options) *Broadcaster {
 	opt = opt.withDefaults()
-	return newBroadcaster(store, newOutbox(c, opt), opt)
+	return newBroadcaster(store, newOutbox(c, store, opt), opt)
 }
 
 func newBroadcaster(store *state.Store, out *outbox, opt Options) *Broadcaster {
@@ -101,7 +101,8 @@ func newBroadcaster(store *state.Store, out *outbox, opt Options) *Broadcaster {
 // one a previous run left, with its frozen selection, and the
 // announcements a previous run queued; then one for each batch of requests
 // that Start and Announce queue. An announcement queued while a broadcast
-// runs goes out in the next one. When ctx ends, sends already started get
+// runs goes out in the next one. With Options.Telegraph it also runs the
+// worker that publishes the articles' pages, for its answers too. When ctx ends, sends already started get
 // Options.Grace to finish and be recorded; the broadcast stays unfinished,
 // for the next Run.
 //
@@ -109,6 +110,7 @@ func newBroadcaster(store *state.Store, out *outbox, opt Options) *Broadcaster {
 // telegram.ErrUnauthorized when Telegram refuses the token, and the store's
 // error when the ledger can't be read or written.
 func (bc *Broadcaster) Run(ctx context.Context) error {
+	defer bc.runPages(ctx)()
 	st, err := bc.store.Stats()
 	if err != nil {
 		return fmt.Errorf("bot: broadcaster: %w", err)
@@ -181,8 +183,10 @@ const keptSummaries = 64
 // to send is returned finished at once. It is for a process without Run
 // (the shell's "bot broadcast" when the service is not running). When ctx
 // ends first it returns the progress and ctx's error; the broadcast stays
-// unfinished. Other errors are Run's.
+// unfinished. Other errors are Run's. Like Run, it publishes the articles'
+// Telegraph pages while it runs.
 func (bc *Broadcaster) RunOnce(ctx context.Context) (state.Broadcast, error) {
+	defer bc.runPages(ctx)()
 	cur, err := bc.store.CurrentBroadcast()
 	if errors.Is(err, state.ErrNotFound) {
 		res := bc.plan(ctx, []*planRequest{{reply: make(chan planResult, 1)}})
@@ -198,6 +202,21 @@ func (bc *Broadcaster) RunOnce(ctx context.Context) (state.Broadcast, error) {
 		err = ctx.Err()
 	}
 	return b, err
+}
+
+// runPages runs the Telegraph pages' worker until ctx ends or the returned
+// function is called, which waits for it to stop.
+func (bc *Broadcaster) runPages(ctx context.Context) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		bc.out.pages.run(ctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // Start asks Run for a broadcast of every due article and queued

@@ -15,6 +15,20 @@ import (
 type catalog struct {
 	// ReadArticle is the words of the link to the article, in messages.
 	ReadArticle string
+	// FullTextButton is the text of the button that opens an article's
+	// full text in Telegram (at most 64 bytes, as every button text).
+	FullTextButton string
+	// InstantView is the words of the link to an article's Telegraph
+	// page, in messages and as a button.
+	InstantView string
+	// ArticleNotFound answers a full-text link of an unknown article.
+	ArticleNotFound string
+	// FullTextLater answers a chat that asked for more full texts in a
+	// minute than it may.
+	FullTextLater string
+	// SubscribeOffer ends a full text sent to a chat that is not
+	// subscribed.
+	SubscribeOffer string
 
 	Welcome           string
 	Subscribed        string
@@ -84,6 +98,11 @@ func catalogFor(lang string) catalog {
 	case LangEN:
 		return catalog{
 			ReadArticle:       "Read the article",
+			FullTextButton:    "Full text",
+			InstantView:       "⚡ Instant View",
+			ArticleNotFound:   "Sorry, that article was not found. /latest shows the newest ones.",
+			FullTextLater:     "That is a lot of reading! Please ask again in a minute.",
+			SubscribeOffer:    "/subscribe to get new articles.",
 			Welcome:           "Welcome! This bot sends you summaries of news articles as they come out.",
 			Subscribed:        "Subscribed: new articles will come here.",
 			AlreadySubscribed: "Already subscribed.",
@@ -145,6 +164,11 @@ func catalogFor(lang string) catalog {
 	case langZHHant:
 		return catalog{
 			ReadArticle:       "閱讀原文",
+			FullTextButton:    "全文",
+			InstantView:       "⚡ 即時預覽",
+			ArticleNotFound:   "抱歉，找不到這篇文章。傳送 /latest 查看最新文章。",
+			FullTextLater:     "請求太頻繁了，請過一分鐘再試。",
+			SubscribeOffer:    "傳送 /subscribe 訂閱新文章。",
 			Welcome:           "歡迎！本機器人會把新聞文章的摘要推送給你。",
 			Subscribed:        "已訂閱：新文章會傳到這裡。",
 			AlreadySubscribed: "已經訂閱了。",
@@ -206,6 +230,11 @@ func catalogFor(lang string) catalog {
 	}
 	return catalog{
 		ReadArticle:       "阅读原文",
+		FullTextButton:    "全文",
+		InstantView:       "⚡ 即时预览",
+		ArticleNotFound:   "抱歉，没有找到这篇文章。发送 /latest 查看最新文章。",
+		FullTextLater:     "请求太频繁了，请一分钟后再试。",
+		SubscribeOffer:    "发送 /subscribe 订阅新文章。",
 		Welcome:           "欢迎！本机器人会把新闻文章的摘要推送给你。",
 		Subscribed:        "已订阅：新文章会发到这里。",
 		AlreadySubscribed: "已经订阅了。",

@@ -302,7 +302,8 @@ func (d *delivery) language(chat int64) (string, error) {
 	return subscriberLang(sub), nil
 }
 
-// article is the entry's article, read once per broadcast.
+// article is the entry's article, read once per broadcast, with its
+// Telegraph page asked for (pageBook.prepare).
 func (d *delivery) article(e state.Entry) (content.Article, error) {
 	d.mu.Lock()
 	a, ok := d.articles[e.Item.Seq]
@@ -317,6 +318,8 @@ func (d *delivery) article(e state.Entry) (content.Article, error) {
 	if a, err = ingest.DecodeArticle(sa); err != nil {
 		return a, err
 	}
+	// Before the article's first send: its Telegraph page.
+	d.bc.out.pages.prepare(d.ctx, a)
 	d.mu.Lock()
 	d.articles[e.Item.Seq] = a
 	d.mu.Unlock()

@@ -15,6 +15,15 @@
 // Progress, Announce); a process without a Bot uses NewBroadcaster and
 // Broadcaster.RunOnce.
 //
+// Every article message carries an inline keyboard with a full-text
+// button: a deep link that brings "/start <the article's state.ShortID>"
+// into the reader's private chat, answered with the whole article, paced
+// as answers (fulltext.go). With Options.Telegraph, each article also gets
+// one Telegraph page (InstantViewPage), published by one background worker
+// before the article's first send and edited when it changes (pages.go);
+// its messages link to the page, which Telegram opens in Instant View.
+// ArticleMessages renders all of an article's messages, for a preview.
+//
 // Every message goes through one pacer: Telegram's per-chat limits and a
 // 429 pause are shared by readers' answers and the broadcast, while only
 // the broadcast takes from the global RATE_LIMIT, so answers never queue
@@ -35,6 +44,11 @@
 // goes out: a crash costs at most the sends in flight (Options.Senders),
 // which the store turns into Unknown when it is opened again. A send whose
 // outcome is unknown (telegram.ClassUnknownOutcome) is never sent again.
+//
+// Telegraph never holds a message back for more than Options.PageWait,
+// once: while it is down, slow or flood-limited, messages go without the
+// page's link and the page is tried again later. A createPage that timed
+// out may have made a page all the same; the next try makes another.
 //
 // RATE_LIMIT counts broadcast messages only: readers' answers and the
 // report's edits come on top, under the bot-wide ceiling.

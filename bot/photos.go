@@ -96,7 +96,7 @@ func (b *photoBook) known(st *photoState) (fileID string, none bool) {
 	return st.fileID, st.none
 }
 
-// send sends a's photo with its caption into chat. done is false when no
+// send sends a's photo with its caption and ln's buttons into chat. done is false when no
 // photo works and the caller should send the text form; else msg and err are
 // the send's (an error of the chat, not of the photo, such as a 403, or the
 // lane's context error).
@@ -104,9 +104,9 @@ func (b *photoBook) known(st *photoState) (fileID string, none bool) {
 // The first send of an article's photo finds out what works, one sender at
 // a time; the others wait for it, but not for a request of its that takes
 // longer than photoTurnWait: they send the text form instead.
-func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang string) (msg tgbotapi.Message, done bool, err error) {
+func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang string, ln articleLinks) (msg tgbotapi.Message, done bool, err error) {
 	st := b.state(a.ID)
-	if msg, done, err, ok := b.byFileID(l, o, st, chat, a, lang); ok {
+	if msg, done, err, ok := b.byFileID(l, o, st, chat, a, lang, ln); ok {
 		return msg, done, err
 	}
 	b.mu.Lock()
@@ -121,7 +121,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 		return msg, true, l.ctx.Err()
 	}
 	defer b.release(st)
-	if msg, done, err, ok := b.byFileID(l, o, st, chat, a, lang); ok {
+	if msg, done, err, ok := b.byFileID(l, o, st, chat, a, lang, ln); ok {
 		return msg, done, err
 	}
 	w := &slowWatch{book: b, st: st}
@@ -133,7 +133,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 		if b.isFailed(b.failed, u) {
 			continue
 		}
-		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, tgbotapi.FileURL(u)))
+		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, ln, tgbotapi.FileURL(u)))
 		w.end()
 		switch telegram.ClassOf(err) {
 		case telegram.ClassNone:
@@ -165,7 +165,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 			o.events.PhotoFallback(FallbackUpload)
 			continue
 		}
-		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, tgbotapi.FileBytes{Name: photoName(u), Bytes: data}))
+		msg, err = o.send(l, chat, articlePhoto(chat, a, lang, ln, tgbotapi.FileBytes{Name: photoName(u), Bytes: data}))
 		w.end()
 		switch telegram.ClassOf(err) {
 		case telegram.ClassNone:
@@ -188,7 +188,7 @@ func (b *photoBook) send(l lane, o *outbox, chat int64, a content.Article, lang 
 // byFileID sends the photo by the file_id Telegram gave it, when there is
 // one, or reports that the text goes; ok is false when neither is known (or
 // Telegram refused the file_id, which is then forgotten).
-func (b *photoBook) byFileID(l lane, o *outbox, st *photoState, chat int64, a content.Article, lang string) (msg tgbotapi.Message, done bool, err error, ok bool) {
+func (b *photoBook) byFileID(l lane, o *outbox, st *photoState, chat int64, a content.Article, lang string, ln articleLinks) (msg tgbotapi.Message, done bool, err error, ok bool) {
 	id, none := b.known(st)
 	switch {
 	case none:
@@ -196,7 +196,7 @@ func (b *photoBook) byFileID(l lane, o *outbox, st *photoState, chat int64, a co
 	case id == "":
 		return msg, false, nil, false
 	}
-	msg, err = o.send(l, chat, articlePhoto(chat, a, lang, tgbotapi.FileID(id)))
+	msg, err = o.send(l, chat, articlePhoto(chat, a, lang, ln, tgbotapi.FileID(id)))
 	if telegram.ClassOf(err) != telegram.ClassBadPhoto {
 		return msg, true, err, true
 	}

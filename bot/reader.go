@@ -17,8 +17,14 @@ import (
 // maxLatest is the most articles /latest sends.
 const maxLatest = 5
 
-// start welcomes, subscribes and sends the latest article.
+// start welcomes, subscribes and sends the latest article. In a private
+// chat, "/start <payload>" (an article's full-text button) sends that
+// article's full text instead, and subscribes no one.
 func (b *Bot) start(ctx context.Context, r request) {
+	if r.private && r.args != "" {
+		b.fullText(ctx, r)
+		return
+	}
 	c := catalogFor(r.lang)
 	added, err := b.subscribeChat(r)
 	if err != nil {
@@ -156,6 +162,7 @@ func (b *Bot) latest(ctx context.Context, r request, n int) {
 		arts, ids = append(arts, a), append(ids, a.ID)
 		items = append(items, state.Item{Kind: state.ArticleItem, Seq: stored[i].Seq})
 	}
+	b.out.pages.prepare(ctx, arts...)
 	claims, err := b.store.ClaimLatest(r.chat, time.Now(), ids)
 	if err != nil {
 		b.log.Error("bot: claim /latest", slog.Int64("chat_id", r.chat), slog.Any("err", err))

@@ -10,6 +10,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/state"
 )
 
 // Limits on what Telegram accepts, in UTF-16 code units of the text that
@@ -58,49 +59,100 @@ func langOf(languageCode string) string {
 // Text that is not UTF-8 (content never yields any) is rendered with U+FFFD
 // in place of the invalid bytes, so that Telegram accepts it.
 
+// articleLinks are what an article's message links to besides the
+// original article: the full text in Telegram and the Instant View page.
+type articleLinks struct {
+	// fullText is the deep link that asks the bot for the full text
+	// (fullTextLink), "" for none.
+	fullText string
+	// page is the URL of the article's Telegraph page, "" for none.
+	page string
+}
+
+// fullTextLink is the deep link that opens the bot called username with
+// "/start <the article's ShortID>" (see Bot.fullText); "" without a
+// username. It works from private chats, groups and channels alike.
+func fullTextLink(username, articleID string) string {
+	if username == "" {
+		return ""
+	}
+	return "https://t.me/" + username + "?start=" + state.ShortID(articleID)
+}
+
+// articleMarkup is the inline keyboard of an article's message: the
+// full-text button, and the Instant View button when the article has a
+// page, in one row. It reports false when there is no button.
+func articleMarkup(lang string, ln articleLinks) (tgbotapi.InlineKeyboardMarkup, bool) {
+	c := catalogFor(lang)
+	var row []tgbotapi.InlineKeyboardButton
+	if ln.fullText != "" {
+		row = append(row, tgbotapi.NewInlineKeyboardButtonURL(c.FullTextButton, ln.fullText))
+	}
+	if ln.page != "" {
+		row = append(row, tgbotapi.NewInlineKeyboardButtonURL(c.InstantView, ln.page))
+	}
+	if len(row) == 0 {
+		return tgbotapi.InlineKeyboardMarkup{}, false
+	}
+	return tgbotapi.NewInlineKeyboardMarkup(row), true
+}
+
 // renderCaption renders an article as the HTML caption of a sendPhoto: the
-// headline in bold, the lead, then the date, the source and a link to the
-// article, in at most captionLimit units after entity parsing. lang is langZH,
-// langZHHant or LangEN (see langOf); it sets the date's form and the link's words.
-func renderCaption(a content.Article, lang string) string {
-	return renderArticle(a, lang, captionLimit, true)
+// headline in bold, the lead, then the date, the source, a link to the
+// article and, when page is not "", a link to its Instant View page, in at
+// most captionLimit units after entity parsing. lang is langZH, langZHHant
+// or LangEN (see langOf); it sets the date's form and the links' words.
+func renderCaption(a content.Article, lang, page string) string {
+	return renderArticle(a, lang, page, captionLimit, true)
 }
 
 // renderText renders an article as the HTML text of a sendMessage, for an
 // article without a usable photo: the same parts as renderCaption in at most
 // textLimit units.
-func renderText(a content.Article, lang string) string {
-	return renderArticle(a, lang, textLimit, true)
+func renderText(a content.Article, lang, page string) string {
+	return renderArticle(a, lang, page, textLimit, true)
 }
 
 // renderPlain renders an article as plain text, to be sent without a parse
-// mode when Telegram refuses the HTML form: the same parts, the link written
-// out as the URL, in at most limit UTF-16 units (captionLimit or textLimit).
-func renderPlain(a content.Article, lang string, limit int) string {
-	return renderArticle(a, lang, limit, false)
+// mode when Telegram refuses the HTML form: the same parts, the links
+// written out as URLs, in at most limit UTF-16 units (captionLimit or
+// textLimit).
+func renderPlain(a content.Article, lang, page string, limit int) string {
+	return renderArticle(a, lang, page, limit, false)
 }
 
 // articlePhoto is the sendPhoto of an article to a chat: photo (a
-// tgbotapi.FileURL, FileID or FileBytes) with renderCaption's caption.
-func articlePhoto(chatID int64, a content.Article, lang string, photo tgbotapi.RequestFileData) tgbotapi.PhotoConfig {
+// tgbotapi.FileURL, FileID or FileBytes) with renderCaption's caption and
+// articleMarkup's buttons.
+func articlePhoto(chatID int64, a content.Article, lang string, ln articleLinks, photo tgbotapi.RequestFileData) tgbotapi.PhotoConfig {
 	p := tgbotapi.NewPhoto(chatID, photo)
-	p.Caption, p.ParseMode = renderCaption(a, lang), parseModeHTML
+	p.Caption, p.ParseMode = renderCaption(a, lang, ln.page), parseModeHTML
+	if kb, ok := articleMarkup(lang, ln); ok {
+		p.ReplyMarkup = kb
+	}
 	return p
 }
 
 // articleText is the sendMessage of an article without a usable photo:
-// renderText's text, the article's link previewed.
-func articleText(chatID int64, a content.Article, lang string) tgbotapi.MessageConfig {
-	m := tgbotapi.NewMessage(chatID, renderText(a, lang))
+// renderText's text, the article's link previewed, articleMarkup's buttons.
+func articleText(chatID int64, a content.Article, lang string, ln articleLinks) tgbotapi.MessageConfig {
+	m := tgbotapi.NewMessage(chatID, renderText(a, lang, ln.page))
 	m.ParseMode = parseModeHTML
+	if kb, ok := articleMarkup(lang, ln); ok {
+		m.ReplyMarkup = kb
+	}
 	return m
 }
 
 // articlePlain is the sendMessage to fall back on when Telegram refuses the
 // HTML of articlePhoto or articleText (an *telegram.Error of telegram.ClassBadRequest): the
-// plain form, without a parse mode.
-func articlePlain(chatID int64, a content.Article, lang string) tgbotapi.MessageConfig {
-	return tgbotapi.NewMessage(chatID, renderPlain(a, lang, textLimit))
+// plain form, without a parse mode, with the same buttons.
+func articlePlain(chatID int64, a content.Article, lang string, ln articleLinks) tgbotapi.MessageConfig {
+	m := tgbotapi.NewMessage(chatID, renderPlain(a, lang, ln.page, textLimit))
+	if kb, ok := articleMarkup(lang, ln); ok {
+		m.ReplyMarkup = kb
+	}
+	return m
 }
 
 // renderAnnouncement renders an admin's announcement as HTML: the text
@@ -124,14 +176,14 @@ type piece struct {
 	plain, html string
 }
 
-func renderArticle(a content.Article, lang string, limit int, asHTML bool) string {
+func renderArticle(a content.Article, lang, page string, limit int, asHTML bool) string {
 	a.Headline = strings.ToValidUTF8(a.Headline, "\uFFFD")
 	a.Lead = strings.ToValidUTF8(a.Lead, "\uFFFD")
 	a.Source = strings.ToValidUTF8(a.Source, "\uFFFD")
 	a.URL = strings.ToValidUTF8(a.URL, "\uFFFD")
 	headline := strings.TrimSpace(a.Headline)
 	lead := strings.TrimSpace(a.Lead)
-	tail := footer(a, lang, asHTML)
+	tail := footer(a, lang, strings.ToValidUTF8(page, "\uFFFD"), asHTML)
 
 	// The footer is kept whole when it fits in half the message; else (an
 	// absurd source name or URL) it is dropped, the headline goes first.
@@ -175,8 +227,36 @@ func renderArticle(a content.Article, lang string, limit int, asHTML bool) strin
 	return b.String()
 }
 
-// footer is the line after the lead: date · source · link.
-func footer(a content.Article, lang string, asHTML bool) piece {
+// footer is the line after the lead: date · source · link, and the link to
+// the Instant View page when page is not "".
+func footer(a content.Article, lang, page string, asHTML bool) piece {
+	meta := metaLine(a, lang)
+	c := catalogFor(lang)
+	var p piece
+	switch {
+	case a.URL == "":
+		p = piece{plain: meta, html: escape(meta)}
+	case !asHTML:
+		p.plain = join(meta, a.URL)
+		p.html = p.plain
+	default:
+		p.plain = join(meta, c.ReadArticle)
+		p.html = join(escape(meta), `<a href="`+escape(a.URL)+`">`+escape(c.ReadArticle)+"</a>")
+	}
+	switch {
+	case page == "":
+	case !asHTML:
+		p.plain = join(p.plain, c.InstantView+" "+page)
+		p.html = p.plain
+	default:
+		p.plain = join(p.plain, c.InstantView)
+		p.html = join(p.html, `<a href="`+escape(page)+`">`+escape(c.InstantView)+"</a>")
+	}
+	return p
+}
+
+// metaLine is an article's date and source: "2023年4月7日 · 美国之音".
+func metaLine(a content.Article, lang string) string {
 	var parts []string
 	when := a.Published
 	if when.IsZero() {
@@ -192,25 +272,7 @@ func footer(a content.Article, lang string, asHTML bool) piece {
 	if src := strings.TrimSpace(a.Source); src != "" {
 		parts = append(parts, src)
 	}
-	meta := strings.Join(parts, " · ")
-	link := catalogFor(lang).ReadArticle
-	var p piece
-	switch {
-	case a.URL == "":
-		p = piece{plain: meta, html: escape(meta)}
-	case !asHTML:
-		p.plain = join(meta, a.URL)
-		p.html = p.plain
-	default:
-		p.plain = join(meta, link)
-		anchor := `<a href="` + escape(a.URL) + `">` + escape(link) + "</a>"
-		if meta == "" {
-			p.html = anchor
-		} else {
-			p.html = escape(meta) + " · " + anchor
-		}
-	}
-	return p
+	return strings.Join(parts, " · ")
 }
 
 func join(a, b string) string {

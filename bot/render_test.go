@@ -32,6 +32,7 @@ func TestRender(t *testing.T) {
 		name     string
 		edit     func(*content.Article)
 		lang     string
+		page     string   // the Instant View page's URL, if any
 		contains []string // in the HTML caption
 		absent   []string
 		cut      bool // the caption's lead must end with "…"
@@ -50,6 +51,11 @@ func TestRender(t *testing.T) {
 		}},
 		{name: "ten thousand character lead", lang: langZH, edit: func(a *content.Article) { a.Lead = long },
 			contains: []string{"这是一个句子。…"}, cut: true},
+		{name: "instant view link counts", lang: langZH, page: "https://telegra.ph/Title-04-07",
+			edit: func(a *content.Article) { a.Lead = long }, contains: []string{
+				"这是一个句子。…", `阅读原文</a> · <a href="https://telegra.ph/Title-04-07">⚡ 即时预览</a>`}, cut: true},
+		{name: "instant view link in english", lang: LangEN, page: "https://telegra.ph/T?a=1&b=2",
+			contains: []string{`Read the article</a> · <a href="https://telegra.ph/T?a=1&amp;b=2">⚡ Instant View</a>`}},
 		{name: "emoji at the cut", lang: LangEN, edit: func(a *content.Article) { a.Lead = emojiLead }, cut: true},
 		{name: "emoji ZWJ sequences at the cut", lang: LangEN, edit: func(a *content.Article) {
 			a.Lead = strings.Repeat("👩‍👩‍👧‍👦👍🏽🇯🇵", 300)
@@ -83,16 +89,16 @@ func TestRender(t *testing.T) {
 			if tt.edit != nil {
 				tt.edit(&a)
 			}
-			caption := renderCaption(a, tt.lang)
+			caption := renderCaption(a, tt.lang, tt.page)
 			if err := tgfake.CheckCaption(caption, parseModeHTML); err != nil {
 				t.Fatalf("caption refused: %v\n%s", err, caption)
 			}
-			text := renderText(a, tt.lang)
+			text := renderText(a, tt.lang, tt.page)
 			if err := tgfake.CheckText(text, parseModeHTML); err != nil {
 				t.Fatalf("text refused: %v\n%s", err, text)
 			}
 			for _, limit := range []int{captionLimit, textLimit} {
-				plain := renderPlain(a, tt.lang, limit)
+				plain := renderPlain(a, tt.lang, tt.page, limit)
 				if !utf8.ValidString(plain) {
 					t.Errorf("plain form (%d) is not valid UTF-8", limit)
 				}
@@ -101,6 +107,9 @@ func TestRender(t *testing.T) {
 				}
 				if a.URL != "" && !strings.Contains(plain, a.URL) {
 					t.Errorf("plain form (%d): got %q, want the URL in it", limit, plain)
+				}
+				if tt.page != "" && !strings.Contains(plain, tt.page) {
+					t.Errorf("plain form (%d): got %q, want the page's URL in it", limit, plain)
 				}
 			}
 			for _, s := range tt.contains {
@@ -129,7 +138,7 @@ func TestRender(t *testing.T) {
 
 func TestRenderShortLeadUncut(t *testing.T) {
 	a := testArticle()
-	got, _ := tgfake.ParseHTML(renderCaption(a, langZH))
+	got, _ := tgfake.ParseHTML(renderCaption(a, langZH, ""))
 	want := a.Headline + "\n\n" + a.Lead + "\n\n2023年4月7日 · 美国之音 · 阅读原文"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
@@ -215,16 +224,16 @@ func FuzzRender(f *testing.F) {
 		a := content.Article{Headline: headline, Lead: lead, URL: url, Source: source,
 			Published: time.Date(2023, 4, 7, 0, 0, 0, 0, time.UTC)}
 		for _, lang := range []string{langZH, LangEN} {
-			if err := tgfake.CheckCaption(renderCaption(a, lang), parseModeHTML); err != nil {
+			if err := tgfake.CheckCaption(renderCaption(a, lang, ""), parseModeHTML); err != nil {
 				t.Fatalf("caption: %v", err)
 			}
-			if s := renderText(a, lang); strings.TrimSpace(headline+lead+source+url) != "" {
+			if s := renderText(a, lang, ""); strings.TrimSpace(headline+lead+source+url) != "" {
 				if err := tgfake.CheckText(s, parseModeHTML); err != nil {
 					t.Fatalf("text: %v", err)
 				}
 			}
 			for _, limit := range []int{captionLimit, textLimit} {
-				if n := tgfake.UTF16Len(renderPlain(a, lang, limit)); n > limit {
+				if n := tgfake.UTF16Len(renderPlain(a, lang, "", limit)); n > limit {
 					t.Fatalf("plain: got %d units, want at most %d", n, limit)
 				}
 			}
@@ -256,11 +265,12 @@ func TestArticleMessagesAccepted(t *testing.T) {
 	a := testArticle()
 	a.Headline = `<b>"Tom" & Jerry</b>`
 	a.Lead = strings.Repeat("一句话里有<>&\"。", 400)
+	ln := articleLinks{fullText: fullTextLink(c.Self().UserName, a.ID), page: "https://telegra.ph/Tom-Jerry-04-07"}
 	msgs := []tgbotapi.Chattable{
-		articlePhoto(1, a, langZH, tgbotapi.FileURL(a.Photo.URL)),
-		articlePhoto(2, a, LangEN, tgbotapi.FileBytes{Name: "a.jpg", Bytes: []byte("JPEG")}),
-		articleText(3, a, langZH),
-		articlePlain(4, a, LangEN),
+		articlePhoto(1, a, langZH, ln, tgbotapi.FileURL(a.Photo.URL)),
+		articlePhoto(2, a, LangEN, ln, tgbotapi.FileBytes{Name: "a.jpg", Bytes: []byte("JPEG")}),
+		articleText(3, a, langZH, ln),
+		articlePlain(4, a, LangEN, ln),
 	}
 	for i, m := range msgs {
 		if _, err := c.Send(context.Background(), m); err != nil {
@@ -277,7 +287,18 @@ func TestArticleMessagesAccepted(t *testing.T) {
 			t.Errorf("chat %d: got %q…, want the headline as written", m.ChatID, string(r[:min(len(r), 40)]))
 		}
 	}
-	if got[3].ParseMode != "" || !strings.Contains(got[3].Text, a.URL) {
-		t.Errorf("plain form: got parse mode %q, want none and the URL written out", got[3].ParseMode)
+	if got[3].ParseMode != "" || !strings.Contains(got[3].Text, a.URL) || !strings.Contains(got[3].Text, ln.page) {
+		t.Errorf("plain form: got parse mode %q, want none and the URLs written out", got[3].ParseMode)
+	}
+	for _, m := range got {
+		var urls []string
+		for _, row := range m.Buttons {
+			for _, b := range row {
+				urls = append(urls, b.URL)
+			}
+		}
+		if len(urls) != 2 || urls[0] != ln.fullText || urls[1] != ln.page {
+			t.Errorf("chat %d: got buttons %q, want the full text's and the page's", m.ChatID, urls)
+		}
 	}
 }

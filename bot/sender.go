@@ -18,8 +18,10 @@ import (
 // back-off a few times.
 type outbox struct {
 	client  *telegram.Client
+	self    string // the bot's username, for the full-text deep links
 	pace    *pacer
 	photos  *photoBook
+	pages   *pageBook // nil without Telegraph
 	log     *slog.Logger
 	events  Events
 	backoff time.Duration // first wait after a transient failure
@@ -112,35 +114,38 @@ func (o *outbox) edit(ctx context.Context, chat int64, id int, text string) (tgb
 
 // article sends an article into chat in lang: with its photo when one
 // works (see photoBook), else as text; the plain form when Telegram refuses
-// the HTML. Errors are those of send.
+// the HTML. The message has the full-text button and, when the article has
+// a Telegraph page already, the Instant View link and button. Errors are
+// those of send.
 //
 // An answer (not a broadcast, whose failures wait for a retry) whose photo
 // fails past the retries with a 5xx goes as text: a server that can't send
 // photos still answers the reader.
 func (o *outbox) article(l lane, chat int64, a content.Article, lang string) (tgbotapi.Message, error) {
+	ln := articleLinks{fullText: fullTextLink(o.self, a.ID), page: o.pages.url(a.ID)}
 	if a.Photo != nil && a.Photo.URL != "" {
-		msg, done, err := o.photos.send(l, o, chat, a, lang)
+		msg, done, err := o.photos.send(l, o, chat, a, lang, ln)
 		photoFailed := l.kind == answerSend && telegram.ClassOf(err) == telegram.ClassTransient
 		if done && !photoFailed {
-			return o.plainOnBadRequest(l, chat, a, lang, msg, err)
+			return o.plainOnBadRequest(l, chat, a, lang, ln, msg, err)
 		}
 		o.events.PhotoFallback(FallbackText)
 		if photoFailed {
 			o.log.Warn("bot: the photo could not be sent; answering with the text", slog.String("article_id", a.ID), slog.Any("err", err))
 		}
 	}
-	msg, err := o.send(l, chat, articleText(chat, a, lang))
-	return o.plainOnBadRequest(l, chat, a, lang, msg, err)
+	msg, err := o.send(l, chat, articleText(chat, a, lang, ln))
+	return o.plainOnBadRequest(l, chat, a, lang, ln, msg, err)
 }
 
 // plainOnBadRequest sends the plain form when Telegram refused the HTML.
-func (o *outbox) plainOnBadRequest(l lane, chat int64, a content.Article, lang string, msg tgbotapi.Message, err error) (tgbotapi.Message, error) {
+func (o *outbox) plainOnBadRequest(l lane, chat int64, a content.Article, lang string, ln articleLinks, msg tgbotapi.Message, err error) (tgbotapi.Message, error) {
 	if telegram.ClassOf(err) != telegram.ClassBadRequest {
 		return msg, err
 	}
 	o.log.Error("bot: Telegram refused an article's HTML; sending the plain form",
 		slog.String("article_id", a.ID), slog.Any("err", err))
-	return o.send(l, chat, articlePlain(chat, a, lang))
+	return o.send(l, chat, articlePlain(chat, a, lang, ln))
 }
 
 // announcement sends an admin's announcement into chat: escaped HTML, or

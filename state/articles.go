@@ -136,6 +136,9 @@ func (s *Store) UpsertArticles(articles []Article) ([]Upserted, error) {
 				a.Seq = seq
 				results[i] = ArticleAdded
 				t.articles++
+				if err := indexShortID(tx, a.ID); err != nil {
+					return err
+				}
 			case sameArticle(old, a):
 				results[i] = ArticleUnchanged
 				if err := setOutlet(tx, getUint64(old), a.Outlet); err != nil {

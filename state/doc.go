@@ -34,6 +34,13 @@
 // Fold deletes old Sent and Skipped entries that the
 // watermarks cover.
 //
+// Every article also has a ShortID, a short name for links (a Telegram start
+// parameter), and ArticleByShortID finds it in one read of an index that
+// UpsertArticles keeps and Open completes. Page and PutPage keep where an
+// article was published outside Telegram (its Telegraph page: path, URL
+// and the hash of what was published), TelegraphToken and
+// SetTelegraphToken the account's access token.
+//
 // Stats gives the counts /stats shows, Channels the channels, and Backup
 // writes a consistent copy of the file while the store is in use.
 //

@@ -53,7 +53,8 @@ var (
 	bucketAnnouncements = []byte("announcements") // id → announcement
 	bucketBroadcasts    = []byte("broadcasts")    // id → broadcast
 	bucketMoves         = []byte("moves")         // chat → the chat it moved to
-	allBuckets          = [][]byte{bucketMeta, bucketArticles, bucketArticleSeq, bucketArticlePub, bucketSubscribers, bucketDeliveries, bucketQueue, bucketAnnouncements, bucketBroadcasts, bucketMoves, bucketArticleOutlet, bucketOutlets}
+	allBuckets          = [][]byte{bucketMeta, bucketArticles, bucketArticleSeq, bucketArticlePub, bucketSubscribers, bucketDeliveries, bucketQueue, bucketAnnouncements, bucketBroadcasts,
+		bucketMoves, bucketShortIDs, bucketPages, bucketArticleOutlet, bucketOutlets}
 )
 
 // Keys in the meta bucket.
@@ -104,8 +105,8 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-// prepare creates the buckets, checks the schema version and turns entries
-// left in Sending into Unknown.
+// prepare creates the buckets, checks the schema version, completes the
+// short ID index and turns entries left in Sending into Unknown.
 func (s *Store) prepare(tx *bbolt.Tx) error {
 	meta := tx.Bucket(bucketMeta)
 	if meta != nil {
@@ -123,6 +124,9 @@ func (s *Store) prepare(tx *bbolt.Tx) error {
 	}
 	meta = tx.Bucket(bucketMeta)
 	if err := meta.Put(keySchema, putUint64(schemaVersion)); err != nil {
+		return err
+	}
+	if err := rebuildShortIDs(tx); err != nil {
 		return err
 	}
 	return recoverSending(tx, time.Now())

@@ -14,6 +14,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"github.com/newsbot/newsbot/bot/telegram"
+	"github.com/newsbot/newsbot/bot/telegraph"
 )
 
 // config is the bot's configuration, read once from the environment.
@@ -34,6 +35,12 @@ type config struct {
 	LogLevel          slog.Level
 	LogFormat         string
 	MetricsAddr       string // host:port of /metrics and /healthz; "" for none
+	// Telegraph publishes an Instant View page of every article
+	// (TELEGRAPH=on), with TelegraphToken's account when it is given, at
+	// TelegraphEndpoint.
+	Telegraph         bool
+	TelegraphToken    string
+	TelegraphEndpoint string
 }
 
 // defaults are the value of every variable that has one; .env.example
@@ -53,6 +60,8 @@ var defaults = map[string]string{
 	"LOG_LEVEL":             "info",
 	"LOG_FORMAT":            "text",
 	"METRICS_ADDR":          "",
+	"TELEGRAPH":             "off",
+	"TELEGRAPH_ENDPOINT":    telegraph.DefaultEndpoint,
 }
 
 // errNoToken explains how to get a token; it is returned when a command that
@@ -104,6 +113,9 @@ func loadConfig(getenv func(string) string, needToken bool) (*config, error) {
 		Retention:         p.duration("RETENTION"),
 		LogLevel:          p.level("LOG_LEVEL"),
 		LogFormat:         p.oneOf("LOG_FORMAT", "text", "json"),
+		Telegraph:         p.onOff("TELEGRAPH"),
+		TelegraphToken:    strings.TrimSpace(getenv("TELEGRAPH_TOKEN")),
+		TelegraphEndpoint: p.webBase("TELEGRAPH_ENDPOINT", "the base URL of a Telegraph API server, like "+telegraph.DefaultEndpoint),
 		MetricsAddr:       p.addr("METRICS_ADDR"),
 	}
 	if c.RateLimit > freeRate && !c.PaidBroadcast {
@@ -155,12 +167,30 @@ func (p *parser) ids(name string) []int64 {
 }
 
 func (p *parser) endpoint(name string) string {
+	return p.webBase(name, "the base URL of a Bot API server, like https://api.telegram.org or http://127.0.0.1:8081")
+}
+
+// webBase reads an http or https base URL, without a trailing slash.
+func (p *parser) webBase(name, want string) string {
 	v := strings.TrimRight(p.str(name), "/")
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
-		p.fail(name, v, "the base URL of a Bot API server, like https://api.telegram.org or http://127.0.0.1:8081")
+		p.fail(name, v, want)
 	}
 	return v
+}
+
+// onOff reads a switch: on or off (also true/false, yes/no, 1/0).
+func (p *parser) onOff(name string) bool {
+	v := strings.ToLower(p.str(name))
+	switch v {
+	case "on", "true", "yes", "1":
+		return true
+	case "off", "false", "no", "0":
+		return false
+	}
+	p.fail(name, v, "on or off")
+	return false
 }
 
 func (p *parser) rate(name string) float64 {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/bot/telegram"
+	"github.com/newsbot/newsbot/bot/telegraph"
 )
 
 func TestLoadConfigDefaults(t *testing.T) {
@@ -32,6 +33,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		Retention:         720 * time.Hour,
 		LogLevel:          slog.LevelInfo,
 		LogFormat:         "text",
+		TelegraphEndpoint: telegraph.DefaultEndpoint,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got %+v, want %+v", c, want)
@@ -79,6 +81,15 @@ func TestLoadConfig(t *testing.T) {
 		{"metrics without a port", map[string]string{"METRICS_ADDR": "localhost"}, nil,
 			`METRICS_ADDR="localhost": want host:port`},
 		{"metrics with a URL", map[string]string{"METRICS_ADDR": "http://127.0.0.1:9464"}, nil, "METRICS_ADDR"},
+		{"telegraph on", map[string]string{"TELEGRAPH": "ON", "TELEGRAPH_TOKEN": " tok ", "TELEGRAPH_ENDPOINT": "http://127.0.0.1:9/"},
+			func(c *config) bool {
+				return c.Telegraph && c.TelegraphToken == "tok" && c.TelegraphEndpoint == "http://127.0.0.1:9"
+			}, ""},
+		{"telegraph true", map[string]string{"TELEGRAPH": "true"}, func(c *config) bool { return c.Telegraph }, ""},
+		{"telegraph off", map[string]string{"TELEGRAPH": "off"}, func(c *config) bool { return !c.Telegraph }, ""},
+		{"telegraph maybe", map[string]string{"TELEGRAPH": "maybe"}, nil, `TELEGRAPH="maybe": want on or off`},
+		{"telegraph endpoint without scheme", map[string]string{"TELEGRAPH_ENDPOINT": "api.telegra.ph"}, nil,
+			"TELEGRAPH_ENDPOINT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,7 +156,7 @@ func TestEnvExampleListsEveryVariable(t *testing.T) {
 		t.Fatal(err)
 	}
 	example := string(data)
-	names := []string{"TELEGRAM_BOT_TOKEN", "ADMIN_IDS"}
+	names := []string{"TELEGRAM_BOT_TOKEN", "ADMIN_IDS", "TELEGRAPH_TOKEN"}
 	for name := range defaults {
 		names = append(names, name)
 	}

@@ -107,6 +107,102 @@ func TestPreviewJSON(t *testing.T) {
 	}
 }
 
+func TestPreviewFull(t *testing.T) {
+	dir := seedFolder(t)
+	os.Remove(filepath.Join(dir, "b.txt"))
+	tests := []struct {
+		name   string
+		vars   map[string]string
+		want   []string
+		absent []string
+	}{
+		{"telegraph off", nil, []string{
+			"button:  全文 → https://t.me/BOT?start=",
+			"full text, 2 messages:",
+			"── 1/2 · photo https://images.weserv.nl?url=gdb.voanews.com/",
+			"│ 美日韩特使呼吁国际社会联手切断朝鲜导弹核武项目的经费来源\n  │ 2023年4月7日 · 美国之音\n",
+			"── 2/2 · text · ",
+			"│ （本文依据了美联社和路透社的报道）\n  │ \n  │ 阅读原文\n  │ \n  │ 发送 /subscribe 订阅新文章。\n",
+		}, []string{"即时预览"}},
+		{"telegraph on", map[string]string{"TELEGRAPH": "on"}, []string{
+			"button:  ⚡ 即时预览 → https://telegra.ph/PAGE",
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, _, err := runCmd(t, tt.vars, "preview", "-full", dir)
+			if err != nil {
+				t.Fatalf("preview -full: %v", err)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("output lacks %q; got:\n%s", want, stdout)
+				}
+			}
+			for _, s := range tt.absent {
+				if strings.Contains(stdout, s) {
+					t.Errorf("output has %q; got:\n%s", s, stdout)
+				}
+			}
+		})
+	}
+	if _, _, err := runCmd(t, map[string]string{"TELEGRAPH": "maybe"}, "preview", dir); err == nil || !strings.Contains(err.Error(), "TELEGRAPH") {
+		t.Errorf("TELEGRAPH=maybe: got %v, want an error naming it", err)
+	}
+}
+
+func TestPreviewJSONMessages(t *testing.T) {
+	dir := seedFolder(t)
+	os.Remove(filepath.Join(dir, "b.txt"))
+	type message struct {
+		Method, Photo, HTML, Text string
+		Buttons                   []struct{ Text, URL string }
+	}
+	type line struct {
+		Paragraphs []string
+		Messages   struct {
+			Summary  message
+			FullText []message `json:"full_text"`
+		}
+		Telegraph *struct {
+			Title      string
+			AuthorName string `json:"author_name"`
+			AuthorURL  string `json:"author_url"`
+			Content    []json.RawMessage
+		}
+	}
+	for _, on := range []bool{false, true} {
+		vars := map[string]string{"TELEGRAPH": map[bool]string{false: "off", true: "on"}[on]}
+		stdout, _, err := runCmd(t, vars, "preview", "-json", dir)
+		if err != nil {
+			t.Fatalf("preview -json: %v", err)
+		}
+		var l line
+		if err := json.Unmarshal([]byte(stdout), &l); err != nil {
+			t.Fatalf("%v:\n%s", err, stdout)
+		}
+		s := l.Messages.Summary
+		if s.Method != "sendPhoto" || !strings.HasPrefix(s.Text, "美日韩特使") || len(s.Buttons) != 1+map[bool]int{true: 1}[on] {
+			t.Errorf("TELEGRAPH %v: got summary %+v, want the photo message with its buttons", on, s)
+		}
+		full := l.Messages.FullText
+		if len(full) != 2 || full[0].Method != "sendPhoto" || full[1].Method != "sendMessage" {
+			t.Fatalf("TELEGRAPH %v: got full text %+v, want a photo and a text", on, full)
+		}
+		for _, p := range l.Paragraphs {
+			if strings.Count(full[1].Text, p) != 1 {
+				t.Errorf("the full text lacks a paragraph: %q", p)
+			}
+		}
+		switch {
+		case on && (l.Telegraph == nil || l.Telegraph.AuthorName != "美国之音" || len(l.Telegraph.Content) != len(l.Paragraphs)+2):
+			t.Errorf("TELEGRAPH on: got page %+v, want the figure, the paragraphs and the link", l.Telegraph)
+		case !on && l.Telegraph != nil:
+			t.Errorf("TELEGRAPH off: got a page, want none")
+		}
+	}
+}
+
 func TestPreviewDefaultsToSeedsDir(t *testing.T) {
 	dir := seedFolder(t)
 	os.Remove(filepath.Join(dir, "b.txt"))

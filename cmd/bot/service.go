@@ -14,6 +14,7 @@ import (
 
 	"github.com/newsbot/newsbot/bot"
 	"github.com/newsbot/newsbot/bot/telegram"
+	"github.com/newsbot/newsbot/bot/telegraph"
 	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/internal/metrics"
 	"github.com/newsbot/newsbot/state"
@@ -56,7 +57,10 @@ func runService(ctx context.Context, args []string, env *environ) error {
 	defer store.Close()
 	svc := &service{cfg: cfg, log: log, store: store, lib: ingest.NewLibrary(cfg.SeedsDir, store, ingest.MaxAge(cfg.IngestMaxAge))}
 	tgCfg := telegram.Config{Token: cfg.Token, APIEndpoint: cfg.Endpoint, Logger: log}
-	opts := botOptions(cfg, log)
+	opts, err := botOptions(cfg, log)
+	if err != nil {
+		return err
+	}
 	if cfg.MetricsAddr != "" {
 		svc.metrics = metrics.New(store, metrics.Options{RateLimit: cfg.RateLimit, Logger: log})
 		tgCfg.Observe = svc.metrics.ObserveCall
@@ -66,6 +70,13 @@ func runService(ctx context.Context, args []string, env *environ) error {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer func() { cancel(); wg.Wait() }()
+	client, err := telegram.New(ctx, tgCfg)
+	if err != nil {
+		return err
+	}
+	svc.bot = bot.NewBot(client, store, svc.lib, opts)
+	svc.logStart(client.Self().UserName)
+
 	// SIGHUP is caught from here on: its default would end the process.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -74,19 +85,12 @@ func runService(ctx context.Context, args []string, env *environ) error {
 	// tree must not keep the bot from answering.
 	wg.Go(func() { svc.scans(ctx, hup) })
 
-	client, err := telegram.New(ctx, tgCfg)
-	if err != nil {
-		return err
-	}
-	svc.bot = bot.NewBot(client, store, svc.lib, opts)
-	svc.logStart(client.Self().UserName)
-
 	metricsDone, err := svc.serveMetrics(ctx)
 	if err != nil {
 		return err
 	}
 	ctlDone, err := serveControl(ctx, socketPath(cfg.DBPath), &storeOps{store: store, library: svc.lib,
-		broadcast: svc.broadcast, channels: svc.bot.Channels, scanned: svc.observeScan}, log)
+		broadcast: svc.broadcast, channels: svc.bot.Channels, scanned: svc.afterScan}, log)
 	if err != nil {
 		return err
 	}
@@ -107,7 +111,8 @@ func runService(ctx context.Context, args []string, env *environ) error {
 // logStart writes the start-up summary: never the token, only the
 // endpoint's host.
 func (s *service) logStart(username string) {
-	attrs := []any{slog.String("username", username), slog.String("endpoint", endpointHost(s.cfg.Endpoint))}
+	attrs := []any{slog.String("username", username), slog.String("endpoint", endpointHost(s.cfg.Endpoint)),
+		slog.Bool("telegraph", s.cfg.Telegraph)}
 	if st, err := s.store.Stats(); err == nil {
 		attrs = append(attrs, slog.Int("articles", st.Articles), slog.Int("subscribers", st.Subscribers[state.Active]))
 		if b := st.LastBroadcast; b != nil && b.Finished.IsZero() {
@@ -169,10 +174,14 @@ func (s *service) serveMetrics(ctx context.Context) (<-chan struct{}, error) {
 	return done, nil
 }
 
-// observeScan counts a scan in the metrics, when they are on.
-func (s *service) observeScan(res ingest.ScanResult, err error) {
+// afterScan counts a scan in the metrics, when they are on, and tells the
+// bot of articles that changed, so that their Telegraph pages are edited.
+func (s *service) afterScan(res ingest.ScanResult, err error) {
 	if s.metrics != nil && !errors.Is(err, context.Canceled) {
 		s.metrics.ObserveScan(res, err)
+	}
+	if err == nil && res.Changed > 0 {
+		s.bot.ArticlesChanged()
 	}
 }
 
@@ -186,7 +195,7 @@ func (s *service) scan(ctx context.Context, why string) {
 // logScan logs a scan's result: the files it refused, each once, and the
 // counts; routine scans that found nothing new at debug level.
 func (s *service) logScan(ctx context.Context, why string, res ingest.ScanResult, err error) {
-	s.observeScan(res, err)
+	s.afterScan(res, err)
 	switch {
 	case err != nil && res.Started.IsZero():
 		s.log.Warn("seeds watch", slog.Any("err", err))
@@ -288,9 +297,10 @@ func (s *service) broadcast(ctx context.Context, wait bool) (broadcastReport, er
 	return broadcastReport{Started: started, Broadcast: b}, nil
 }
 
-// botOptions are the bot's settings of the configuration.
-func botOptions(cfg *config, log *slog.Logger) bot.Options {
-	return bot.Options{
+// botOptions are the bot's settings of the configuration. It returns
+// telegraph.New's error for an unusable TELEGRAPH_ENDPOINT.
+func botOptions(cfg *config, log *slog.Logger) (bot.Options, error) {
+	o := bot.Options{
 		AdminIDs:        cfg.AdminIDs,
 		MaxAge:          cfg.MaxAge,
 		MaxPerBroadcast: cfg.MaxPerBroadcast,
@@ -298,6 +308,14 @@ func botOptions(cfg *config, log *slog.Logger) bot.Options {
 		PaidBroadcast:   cfg.PaidBroadcast,
 		Logger:          log,
 	}
+	if cfg.Telegraph {
+		tg, err := telegraph.New(telegraph.Config{Endpoint: cfg.TelegraphEndpoint, Token: cfg.TelegraphToken})
+		if err != nil {
+			return o, fmt.Errorf("TELEGRAPH_ENDPOINT: %w", err)
+		}
+		o.Telegraph = tg
+	}
+	return o, nil
 }
 
 // ticker ticks every d; a nil channel, which never ticks, when d is 0.

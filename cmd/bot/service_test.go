@@ -15,6 +15,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/newsbot/newsbot/internal/telegraphfake"
 	"github.com/newsbot/newsbot/internal/tgfake"
 )
 
@@ -212,4 +213,68 @@ func TestServiceBroadcastsArticlesThatArriveMidBroadcast(t *testing.T) {
 	rs.fake.Await(t, "the first broadcast's first article", func() bool { return received("Early e1") })
 	writeSeed(t, rs.vars["SEEDS_DIR"], "late.txt", "https://example.com/news/late", "Late arrival")
 	rs.fake.Await(t, "the late article in a later broadcast", func() bool { return received("Late arrival") })
+}
+
+// TestServiceTelegraph: with TELEGRAPH=on, an article's message links to
+// its Telegraph page, its full-text button brings the whole article, and
+// an edited seed file, ingested through the control socket, edits the page.
+func TestServiceTelegraph(t *testing.T) {
+	tf := telegraphfake.New(t, telegraphfake.Options{})
+	rs := startService(t, map[string]string{"TELEGRAPH": "on", "TELEGRAPH_ENDPOINT": tf.URL})
+	// The seeds are scanned in the background: wait for the first scan.
+	rs.fake.Await(t, "the first scan", func() bool { return strings.Contains(rs.log.String(), "trigger=start") })
+	reader := tgbotapi.User{ID: 1004, FirstName: "Reader", LanguageCode: "en"}
+	rs.fake.PostPrivate(reader, "/latest")
+	rs.fake.Await(t, "the latest article", func() bool { return len(rs.fake.MessagesTo(reader.ID)) >= 1 })
+	m := rs.fake.MessagesTo(reader.ID)[0]
+	pages := tf.Pages()
+	if len(pages) != 1 || tf.Creates() != 1 {
+		t.Fatalf("got pages %+v, want one", pages)
+	}
+	if len(m.Buttons) != 1 || len(m.Buttons[0]) != 2 ||
+		!strings.HasPrefix(m.Buttons[0][0].URL, "https://t.me/news_test_bot?start=") || m.Buttons[0][1].URL != pages[0].URL {
+		t.Fatalf("got buttons %+v, want the full text's and the page's %s", m.Buttons, pages[0].URL)
+	}
+	if !strings.Contains(m.Text, `href="`+pages[0].URL+`"`) {
+		t.Errorf("got caption %q, want a link to the page", m.Text)
+	}
+
+	other := tgbotapi.User{ID: 1005, FirstName: "Other"}
+	if _, err := rs.fake.FollowStartLink(other, m.Buttons[0][0].URL); err != nil {
+		t.Fatal(err)
+	}
+	rs.fake.Await(t, "the full text", func() bool {
+		got := rs.fake.MessagesTo(other.ID)
+		return len(got) >= 2 && strings.Contains(got[len(got)-1].Visible, "/subscribe")
+	})
+	if got := rs.fake.MessagesTo(other.ID); got[0].Method != "sendPhoto" ||
+		!strings.Contains(got[1].Visible, "（本文依据了美联社和路透社的报道）") {
+		t.Errorf("got %d messages, want the photo, then the text to its last paragraph", len(got))
+	}
+
+	file := filepath.Join(rs.vars["SEEDS_DIR"], "a.txt")
+	seed, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(seed), "（本文依据了美联社和路透社的报道）", "（本文依据了美联社的报道）", 1)
+	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if stdout, _, err := runCmd(t, rs.vars, "ingest"); err != nil || !strings.Contains(stdout, "1 changed") {
+		t.Fatalf("ingest: got %q, %v; want 1 changed", stdout, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := tf.Wait(ctx, func() bool { return tf.Edits() == 1 }); err != nil {
+		t.Fatalf("the page was not edited: %v", err)
+	}
+	p, _ := tf.Page(pages[0].Path)
+	if texts := strings.Join(telegraphfake.Texts(p.Content), ""); !strings.Contains(texts, "（本文依据了美联社的报道）") || tf.Creates() != 1 {
+		t.Errorf("got %d pages and the texts %q…, want one page, edited", tf.Creates(), texts[:min(len(texts), 60)])
+	}
+	rs.stop(t)
+	if strings.Contains(rs.log.String(), pages[0].Token) {
+		t.Errorf("the Telegraph token reached the log")
+	}
 }

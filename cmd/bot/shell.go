@@ -121,7 +121,11 @@ func broadcastHere(ctx context.Context, cfg *config, store *state.Store, log *sl
 	if err != nil {
 		return broadcastReport{}, err
 	}
-	b, err := bot.NewBroadcaster(client, store, botOptions(cfg, log)).RunOnce(ctx)
+	opt, err := botOptions(cfg, log)
+	if err != nil {
+		return broadcastReport{}, err
+	}
+	b, err := bot.NewBroadcaster(client, store, opt).RunOnce(ctx)
 	if err != nil {
 		return broadcastReport{}, err
 	}
