@@ -50,7 +50,7 @@ func (b *Bot) announce(ctx context.Context, r request) {
 	}
 }
 
-// stats answers /stats.
+// stats answers /stats, with the channels' member counts.
 func (b *Bot) stats(ctx context.Context, r request) {
 	c := catalogFor(r.lang)
 	s, err := b.store.Stats()
@@ -59,7 +59,7 @@ func (b *Bot) stats(ctx context.Context, r request) {
 		b.out.reply(ctx, r.chat, c.Failed)
 		return
 	}
-	b.out.reply(ctx, r.chat, c.stats(s, time.Now()))
+	b.out.reply(ctx, r.chat, c.stats(s, memberCounts(ctx, b.client, s.Channels), time.Now()))
 }
 
 // reload re-scans the seeds folder.

@@ -308,6 +308,12 @@ func graceContext(ctx context.Context, grace time.Duration) (context.Context, co
 // commands for everyone, in Chinese and in English, and the bot admins'
 // commands added in each admin's private chat. Failures are logged; the
 // returned error is the first one.
+//
+// The Traditional Chinese menu is not published: setMyCommands selects a
+// menu by a two-letter ISO 639-1 language_code, and zh-Hant, zh-TW and
+// zh-HK are all "zh" there. Everyone gets the Simplified menu as the
+// default (no language_code), which zh readers also fall to; replies
+// follow /lang and langOf.
 func (b *Bot) publishMenus(ctx context.Context) error {
 	var first error
 	set := func(scope tgbotapi.BotCommandScope, admin bool) {

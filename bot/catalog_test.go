@@ -27,6 +27,13 @@ func TestReportAndStatsText(t *testing.T) {
 			Articles:    7,
 			Deliveries:  map[state.EntryState]int{state.Sent: 9, state.Unknown: 1},
 		}, LangEN, t0), "Subscribers: active 5, blocked 2\nArticles: 7\nDeliveries: sent 9, unknown 1\nAnnouncements waiting: 0\nLast broadcast: none"},
+		{"stats with kinds and channels, zh-Hant", StatsText(state.Stats{
+			Subscribers: map[state.Status]int{state.Active: 5, state.NoRights: 1},
+			Kinds:       map[state.Kind]int{state.Private: 3, state.Group: 1, state.Channel: 1},
+			Channels: []state.Subscriber{{Chat: -1001, Username: "news_cn", Status: state.Active},
+				{Chat: -1002, Title: "私人頻道", Status: state.NoRights}},
+		}, langZHHant, t0), "訂閱者：active 5（私人聊天 3，群組 1，頻道 1）, no rights 1\n文章：0\n投遞：0\n待發公告：0\n上次推送：無\n" +
+			"頻道：\n@news_cn (-1001) active\n私人頻道 (-1002) no rights"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {

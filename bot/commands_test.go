@@ -240,8 +240,8 @@ func TestMenus(t *testing.T) {
 		return out
 	}
 	cmds := newCommandIndex(commandTable())
-	readers := []string{"start", "latest", "subscribe", "unsubscribe", "stop", "help"}
-	admins := append(slices.Clone(readers), "broadcast", "announce", "stats", "reload")
+	readers := []string{"start", "latest", "subscribe", "unsubscribe", "stop", "sources", "lang", "help"}
+	admins := append(slices.Clone(readers), "broadcast", "announce", "addchannel", "removechannel", "stats", "reload")
 	h.fake.Await(t, "menus", func() bool { return len(h.fake.Commands("chat", 43, LangEN)) > 0 })
 	tests := []struct {
 		scope string

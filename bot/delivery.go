@@ -299,7 +299,7 @@ func (d *delivery) language(chat int64) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("bot: broadcast %d: %w", d.id, err)
 	}
-	return langOf(sub.Language), nil
+	return subscriberLang(sub), nil
 }
 
 // article is the entry's article, read once per broadcast, with its
@@ -367,8 +367,11 @@ func outcome(chat int64, it state.Item, msg tgbotapi.Message, err error) (state.
 		c.State = state.Pending
 	case telegram.ClassForbidden:
 		c.State, c.Reason = state.Failed, te.Reason
-		if te.Reason == telegram.ReasonKicked {
+		switch te.Reason {
+		case telegram.ReasonKicked:
 			return c, state.Kicked
+		case telegram.ReasonNoRights:
+			return c, state.NoRights
 		}
 		return c, state.Blocked
 	case telegram.ClassChatNotFound:

@@ -17,7 +17,7 @@ type request struct {
 	msg     *tgbotapi.Message
 	chat    int64
 	group   bool
-	lang    string // reply language: langZH or LangEN
+	lang    string // reply language: the chat's choice, else the sender's (see langOf)
 	code    string // the sender's language_code, kept with a subscription
 	args    string // the command's arguments
 	private bool
@@ -32,7 +32,11 @@ type request struct {
 // still queued when ctx ends is dropped without done: it is left for the
 // next run.
 func (b *Bot) dispatch(ctx context.Context, u tgbotapi.Update, done func()) {
-	m := u.Message
+	m := u.Message // a channel_post is not one: channels run no commands
+	handle := func() { b.handle(ctx, m) }
+	if q := u.CallbackQuery; q != nil {
+		m, handle = queuedAs(q), func() { b.callback(ctx, q) } // see callbacks.go
+	}
 	if m == nil || m.Chat == nil || !b.updates.queue(u.UpdateID) {
 		done()
 		return
@@ -49,7 +53,7 @@ func (b *Bot) dispatch(ctx context.Context, u tgbotapi.Update, done func()) {
 			return
 		}
 		begin()
-		b.handle(ctx, m)
+		handle()
 	})
 	if idle {
 		begin() // the chat's work starts now
@@ -76,7 +80,7 @@ func (b *Bot) handle(ctx context.Context, m *tgbotapi.Message) {
 	if m.From != nil {
 		r.code = m.From.LanguageCode
 	}
-	r.lang = langOf(r.code)
+	r.lang = b.chatLang(r.chat, r.code)
 	r.admin = r.private && m.From != nil && b.admins[m.From.ID]
 	c := catalogFor(r.lang)
 

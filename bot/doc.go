@@ -27,8 +27,16 @@
 // Every message goes through one pacer: Telegram's per-chat limits and a
 // 429 pause are shared by readers' answers and the broadcast, while only
 // the broadcast takes from the global RATE_LIMIT, so answers never queue
-// behind it. The reader-facing strings are all in catalog.go; the commands
-// are one table, in commands.go.
+// behind it. The reader-facing strings are all in catalog.go, in
+// Simplified Chinese, Traditional Chinese and English; the commands are
+// one table, in commands.go.
+//
+// Subscribers are private chats, groups and channels. A bot admin adds a
+// channel (/addchannel, channels.go) once Telegram confirms the bot may
+// post there. Each subscriber chooses its outlets (/sources, sources.go)
+// and reply language (/lang, lang.go) on inline keyboards; their callback
+// queries wait in the chat's queue like its messages and are each
+// answered (callbacks.go). Broadcasts and /latest honour the choice.
 //
 // # Caveats
 //
@@ -44,4 +52,9 @@
 //
 // RATE_LIMIT counts broadcast messages only: readers' answers and the
 // report's edits come on top, under the bot-wide ceiling.
+//
+// The data of the bot's keyboard buttons comes back from the client and
+// is never trusted: a press names the chat whose choice it changes and
+// the choice the keyboard showed, and is checked against who pressed
+// where; one that does not fit changes nothing.
 package bot

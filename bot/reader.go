@@ -130,20 +130,24 @@ func (b *Bot) latestCommand(ctx context.Context, r request) {
 	b.latest(ctx, r, n)
 }
 
-// latest sends the n newest articles, the newest last. For an active
-// subscriber it claims them in the ledger first and records the outcome, so
-// that no broadcast sends them too; one a broadcast is sending right now is
-// left to it.
+// latest sends the n newest articles among the outlets the chat chose,
+// the newest last. For an active subscriber it claims them in the ledger
+// first and records the outcome, so that no broadcast sends them too; one
+// a broadcast is sending right now is left to it.
 func (b *Bot) latest(ctx context.Context, r request, n int) {
 	c := catalogFor(r.lang)
-	stored, err := b.store.Newest(n)
+	stored, chose, err := b.newest(r.chat, n)
 	if err != nil {
 		b.log.Error("bot: newest articles", slog.Any("err", err))
 		b.out.reply(ctx, r.chat, c.Failed)
 		return
 	}
 	if len(stored) == 0 {
-		b.out.reply(ctx, r.chat, c.NoArticles)
+		if chose {
+			b.out.reply(ctx, r.chat, c.NoChosenArticles)
+		} else {
+			b.out.reply(ctx, r.chat, c.NoArticles)
+		}
 		return
 	}
 	var arts []content.Article

@@ -25,8 +25,9 @@ const (
 // Languages a reader can get; every other language code falls back to
 // langZH.
 const (
-	langZH = "zh"
-	LangEN = "en"
+	langZH     = "zh"
+	langZHHant = "zh-Hant" // Traditional Chinese: Taiwan, Hong Kong, Macao
+	LangEN     = "en"
 )
 
 // parseModeHTML is the parse mode of every HTML string this package renders.
@@ -36,11 +37,21 @@ const parseModeHTML = "HTML"
 const ellipsis = "…"
 
 // langOf picks the reply language for a Telegram language_code: LangEN when
-// it names English ("en", "en-GB"), else langZH.
+// it names English ("en", "en-GB"), langZHHant when it names Traditional
+// Chinese ("zh-Hant", "zh-TW", "zh-HK", "zh-MO"), else langZH.
 func langOf(languageCode string) string {
-	code := strings.ToLower(languageCode)
-	if code == "en" || strings.HasPrefix(code, "en-") || strings.HasPrefix(code, "en_") {
+	code := strings.ReplaceAll(strings.ToLower(languageCode), "_", "-")
+	switch {
+	case code == "en" || strings.HasPrefix(code, "en-"):
 		return LangEN
+	case !strings.HasPrefix(code, "zh-"), strings.Contains(code, "-hans"):
+		return langZH
+	}
+	for _, sub := range strings.Split(code, "-")[1:] {
+		switch sub {
+		case "hant", "tw", "hk", "mo":
+			return langZHHant
+		}
 	}
 	return langZH
 }
@@ -89,8 +100,8 @@ func articleMarkup(lang string, ln articleLinks) (tgbotapi.InlineKeyboardMarkup,
 // renderCaption renders an article as the HTML caption of a sendPhoto: the
 // headline in bold, the lead, then the date, the source, a link to the
 // article and, when page is not "", a link to its Instant View page, in at
-// most captionLimit units after entity parsing. lang is langZH or LangEN
-// (see lang); it sets the date's form and the links' words.
+// most captionLimit units after entity parsing. lang is langZH, langZHHant
+// or LangEN (see langOf); it sets the date's form and the links' words.
 func renderCaption(a content.Article, lang, page string) string {
 	return renderArticle(a, lang, page, captionLimit, true)
 }

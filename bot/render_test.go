@@ -166,6 +166,8 @@ func TestRenderAnnouncement(t *testing.T) {
 func TestLang(t *testing.T) {
 	tests := []struct{ code, want string }{
 		{"", langZH}, {"zh-hans", langZH}, {"en", LangEN}, {"en-GB", LangEN}, {"EN", LangEN}, {"eo", langZH},
+		{"zh", langZH}, {"zh-CN", langZH}, {"zh-SG", langZH}, {"zh-Hans-HK", langZH}, {"zh-hant", langZHHant},
+		{"zh-TW", langZHHant}, {"zh_HK", langZHHant}, {"zh-MO", langZHHant}, {"zh-Hant-TW", langZHHant}, {"zht", langZH},
 	}
 	for _, tt := range tests {
 		if got := langOf(tt.code); got != tt.want {

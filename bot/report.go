@@ -49,7 +49,7 @@ func (bc *Broadcaster) reportResumed(ctx context.Context, b state.Broadcast) {
 	for _, admin := range bc.opt.AdminIDs {
 		lang := langZH
 		if sub, err := bc.store.Subscriber(admin); err == nil {
-			lang = langOf(sub.Language)
+			lang = subscriberLang(sub)
 		}
 		bc.report(ctx, ReportTo{Chat: admin, Lang: lang}, b)
 	}

@@ -393,7 +393,7 @@ func (s *scan) seed(f *folder, name, path string, old fileState, known bool, st 
 		return nil
 	}
 	ref := fileRef{f, filepath.Dir(path), name}
-	art := state.Article{ID: a.ID, Published: a.Published, Data: enc}
+	art := state.Article{ID: a.ID, Published: a.Published, Data: enc, Outlet: a.Outlet}
 	if i, ok := s.inBatch[a.ID]; ok {
 		s.batch[i] = art
 		s.unstored = append(s.unstored, ref)

@@ -24,6 +24,10 @@ type Article struct {
 	Seq uint64
 	// Data is the caller's encoding of the article.
 	Data []byte
+	// Outlet is the key of the article's outlet, by which subscribers
+	// choose what they receive (see Subscriber.Outlets); "" for none
+	// known. It is kept beside Data, in an index that planning reads.
+	Outlet string
 }
 
 // Upserted tells what UpsertArticles did with one article.
@@ -85,10 +89,12 @@ func pubKey(published int64, id string) []byte {
 }
 
 // UpsertArticles stores articles by ID and reports, per article, whether it
-// was added, changed or unchanged. A changed article keeps its Seq. When every
-// article is unchanged no write transaction is opened, so re-reading the
-// seeds folder costs only reads. An article with an empty ID fails the whole
-// call with ErrInvalid; nothing is stored then.
+// was added, changed or unchanged. A changed article keeps its Seq. An
+// article whose Published and Data are unchanged but whose Outlet is new
+// (one stored before outlets were kept) gets its Outlet and still counts
+// as unchanged. When every article is unchanged no write transaction is
+// opened, so re-reading the seeds folder costs only reads. An article with
+// an empty ID fails the whole call with ErrInvalid; nothing is stored then.
 func (s *Store) UpsertArticles(articles []Article) ([]Upserted, error) {
 	results := make([]Upserted, len(articles))
 	for _, a := range articles {
@@ -100,7 +106,7 @@ func (s *Store) UpsertArticles(articles []Article) ([]Upserted, error) {
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketArticles)
 		for _, a := range articles {
-			if !sameArticle(b.Get([]byte(a.ID)), a) {
+			if v := b.Get([]byte(a.ID)); !sameArticle(v, a) || outletOf(tx, getUint64(v)) != a.Outlet {
 				dirty = true
 				return nil
 			}
@@ -135,6 +141,9 @@ func (s *Store) UpsertArticles(articles []Article) ([]Upserted, error) {
 				}
 			case sameArticle(old, a):
 				results[i] = ArticleUnchanged
+				if err := setOutlet(tx, getUint64(old), a.Outlet); err != nil {
+					return err
+				}
 				continue
 			default:
 				a.Seq = getUint64(old)
@@ -151,6 +160,9 @@ func (s *Store) UpsertArticles(articles []Article) ([]Upserted, error) {
 				return err
 			}
 			if err := bySeq.Put(putUint64(a.Seq), pubKey(pub, a.ID)); err != nil {
+				return err
+			}
+			if err := setOutlet(tx, a.Seq, a.Outlet); err != nil {
 				return err
 			}
 		}
@@ -172,6 +184,7 @@ func (s *Store) Article(id string) (Article, error) {
 		}
 		var err error
 		a, err = decodeArticle(id, v)
+		a.Outlet = outletOf(tx, a.Seq)
 		return err
 	})
 	if err != nil {
@@ -193,6 +206,7 @@ func (s *Store) Newest(n int) ([]Article, error) {
 			if err != nil {
 				return err
 			}
+			a.Outlet = outletOf(tx, a.Seq)
 			out = append(out, a)
 		}
 		return nil
@@ -216,6 +230,7 @@ func (s *Store) ArticlesAfter(seq uint64, limit int) ([]Article, error) {
 			if err != nil {
 				return err
 			}
+			a.Outlet = outletOf(tx, a.Seq)
 			out = append(out, a)
 		}
 		return nil

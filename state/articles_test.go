@@ -177,6 +177,11 @@ func articleIDs(as []Article) []string {
 	return ids
 }
 
+// benchOutlets are the outlets of manyArticles, in turn.
+var benchOutlets = []string{"voa", "rfi", "dw", "nyt", "bbc", "rfa", "cdt"}
+
+// manyArticles are n articles numbered from from, published a second
+// apart from published, of the benchOutlets in turn.
 func manyArticles(n, from int, published time.Time) []Article {
 	as := make([]Article, n)
 	for i := range as {
@@ -184,6 +189,7 @@ func manyArticles(n, from int, published time.Time) []Article {
 			ID:        fmt.Sprintf("article-%08d", from+i),
 			Published: published.Add(time.Duration(from+i) * time.Second),
 			Data:      []byte(fmt.Sprintf(`{"headline":"Headline %d","lead":"A lead paragraph of a typical length for a news article, some two hundred bytes of text in all."}`, from+i)),
+			Outlet:    benchOutlets[(from+i)%len(benchOutlets)],
 		}
 	}
 	return as

@@ -10,10 +10,18 @@
 // unchanged. The article's content is the caller's own encoding, kept as
 // bytes, so the package depends on nothing else in this module.
 //
-// Subscribers are chats. Each has a status (Active or the reason it is not)
-// and a watermark: the Seq up to which articles have been dealt with for it.
-// Subscribing sets the watermark to the newest Seq, so a new subscriber gets
-// no backlog.
+// Each article may name its outlet (Article.Outlet), kept in an index
+// beside it: Outlets lists the outlets with their articles counted,
+// NewestFrom the newest articles of some.
+//
+// Subscribers are chats: private chats and groups, which subscribe by
+// command (Subscribe), and channels, which a bot admin adds (AddChannel).
+// Each has a status (Active or the reason it is not) and a watermark: the
+// Seq up to which articles have been dealt with for it. Subscribing sets
+// the watermark to the newest Seq, so a new subscriber gets no backlog.
+// Each keeps its choices: the outlets it receives (ChooseOutlets; every
+// outlet by default, those that appear later included) and its reply
+// language (SetLang).
 //
 // The ledger holds one Entry per item and chat, an item being an article or
 // an announcement. PlanBroadcast freezes a broadcast's selection as Pending
@@ -33,8 +41,8 @@
 // and the hash of what was published), TelegraphToken and
 // SetTelegraphToken the account's access token.
 //
-// Stats gives the counts /stats shows, and Backup writes a consistent copy of
-// the file while the store is in use.
+// Stats gives the counts /stats shows, Channels the channels, and Backup
+// writes a consistent copy of the file while the store is in use.
 //
 // # Caveats
 //

@@ -35,11 +35,12 @@ const defaultPlanChunk = 10_000
 // PlanBroadcast starts a broadcast by freezing, durably, what it sends to
 // every active subscriber:
 //
-//   - the articles ingested after the chat's watermark and published within
-//     MaxAge of now, of which the newest MaxPerBroadcast by publication are
-//     selected; those already in the chat's ledger (sent by /latest) count
-//     toward the cap but are not sent again; the older ones are recorded
-//     Skipped;
+//   - the articles ingested after the chat's watermark, published within
+//     MaxAge of now and of the outlets the chat chose (Subscriber.Outlets),
+//     of which the newest MaxPerBroadcast by publication are selected;
+//     those already in the chat's ledger (sent by /latest) count toward
+//     the cap but are not sent again; the older ones are recorded Skipped;
+//     the articles of other outlets are passed over, with no entry;
 //   - the entries an earlier broadcast left pending;
 //   - every announcement queued since the last plan, never skipped nor
 //     counted toward the cap.
@@ -250,7 +251,7 @@ func (s *Store) planSome() (Broadcast, bool, error) {
 		}
 		// Read the chunk first: bbolt cursors must not run over a bucket
 		// being changed.
-		var batch []Subscriber
+		batch := make([]Subscriber, 0, s.planChunk)
 		c := tx.Bucket(bucketSubscribers).Cursor()
 		k, v := c.First()
 		if ps.after != nil {
@@ -310,9 +311,10 @@ func (s *Store) planSome() (Broadcast, bool, error) {
 
 // A candidate is an article a plan may select.
 type candidate struct {
-	seq uint64
-	pub int64
-	id  []byte
+	seq    uint64
+	pub    int64
+	id     []byte
+	outlet string
 }
 
 // A selection is what a plan does for every chat with one watermark.
@@ -332,7 +334,31 @@ type planner struct {
 	// Seq order: loaded lazily down to the lowest watermark seen.
 	cands       []candidate
 	loadedAfter uint64
-	selections  map[uint64]selection
+	selections  map[selectionKey]selection
+}
+
+// A selectionKey names the chats that get one selection: those with one
+// watermark and one choice of outlets (see choiceKey).
+type selectionKey struct {
+	wm     uint64
+	choice string
+}
+
+// choiceKey names a choice of outlets: "" for every outlet, else the keys
+// after a 0 byte each (no key is empty).
+func choiceKey(outlets []string) string {
+	if outlets == nil {
+		return ""
+	}
+	n := 0
+	for _, o := range outlets {
+		n += 1 + len(o)
+	}
+	b := make([]byte, 0, n)
+	for _, o := range outlets {
+		b = append(append(b, 0), o...)
+	}
+	return string(b)
 }
 
 func newPlanner(tx *bbolt.Tx, l *ledger, ps planState) *planner {
@@ -342,7 +368,7 @@ func newPlanner(tx *bbolt.Tx, l *ledger, ps planState) *planner {
 		ps:          ps,
 		cutoff:      math.MinInt64,
 		loadedAfter: ps.lastSeq,
-		selections:  make(map[uint64]selection),
+		selections:  make(map[selectionKey]selection),
 	}
 	if ps.opt.MaxAge > 0 {
 		p.cutoff = ps.now.Add(-ps.opt.MaxAge).UnixNano()
@@ -368,7 +394,7 @@ func (p *planner) plan(sub Subscriber) error {
 		return l.add(&e)
 	}
 	if !p.ps.opt.AnnouncementsOnly {
-		sel := p.selection(sub.Watermark)
+		sel := p.selection(sub)
 		for _, it := range sel.send {
 			if err := add(it, Pending, ""); err != nil {
 				return err
@@ -410,16 +436,22 @@ func (p *planner) roundsUsed(chat int64) int {
 	return 0
 }
 
-// selection returns what to do for chats whose watermark is wm.
-func (p *planner) selection(wm uint64) selection {
-	if sel, ok := p.selections[wm]; ok {
+// selection returns what to do for chats with sub's watermark and choice
+// of outlets: the articles of other outlets are passed over, neither sent
+// nor counted toward the cap.
+func (p *planner) selection(sub Subscriber) selection {
+	wm := sub.Watermark
+	key := selectionKey{wm: wm, choice: choiceKey(sub.Outlets)}
+	if sel, ok := p.selections[key]; ok {
 		return sel
 	}
 	if wm < p.loadedAfter {
 		var older []candidate
+		outlets := p.tx.Bucket(bucketArticleOutlet)
 		c := p.tx.Bucket(bucketArticleSeq).Cursor()
 		for k, v := c.Seek(putUint64(wm + 1)); k != nil && getUint64(k) <= p.loadedAfter; k, v = c.Next() {
-			older = append(older, candidate{seq: getUint64(k), pub: getInt64Key(v), id: bytes.Clone(v[8:])})
+			older = append(older, candidate{seq: getUint64(k), pub: getInt64Key(v), id: bytes.Clone(v[8:]),
+				outlet: string(outlets.Get(k))})
 		}
 		p.cands = append(older, p.cands...)
 		p.loadedAfter = wm
@@ -427,7 +459,7 @@ func (p *planner) selection(wm uint64) selection {
 	i := sort.Search(len(p.cands), func(i int) bool { return p.cands[i].seq > wm })
 	var due []candidate
 	for _, c := range p.cands[i:] {
-		if c.pub >= p.cutoff {
+		if c.pub >= p.cutoff && sub.Receives(c.outlet) {
 			due = append(due, c)
 		}
 	}
@@ -449,6 +481,6 @@ func (p *planner) selection(wm uint64) selection {
 	for _, c := range due[n:] {
 		sel.skip = append(sel.skip, Item{Kind: ArticleItem, Seq: c.seq})
 	}
-	p.selections[wm] = sel
+	p.selections[key] = sel
 	return sel
 }

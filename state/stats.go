@@ -21,10 +21,18 @@ type Stats struct {
 	// LastBroadcast is the unfinished broadcast, else the last one
 	// finished; nil when there was none.
 	LastBroadcast *Broadcast
+	// Kinds counts the active subscribers by kind: Private, Group,
+	// Channel.
+	Kinds map[Kind]int
+	// Channels are the channels ever added, active or not, in chat ID
+	// order.
+	Channels []Subscriber
 }
 
-// Stats returns the store's counts. They are kept up to date by every write,
-// so Stats costs the same however large the store is.
+// Stats returns the store's counts. They are kept up to date by every
+// write, except those by kind: Stats reads the records of groups and
+// channels for them, so its cost grows with those, not with the private
+// chats, the articles or the ledger.
 func (s *Store) Stats() (Stats, error) {
 	var st Stats
 	err := s.db.View(func(tx *bbolt.Tx) error {
@@ -42,6 +50,9 @@ func (s *Store) Stats() (Stats, error) {
 			st.Deliveries[state] = int(t.entries[state])
 		}
 		st.Announcements = int(tx.Bucket(bucketAnnouncements).Sequence() - getUint64(tx.Bucket(bucketMeta).Get(keyAnnouncedUpTo)))
+		if st.Kinds, st.Channels, err = countKinds(tx, int(t.subs[Active])); err != nil {
+			return err
+		}
 		if k, v := tx.Bucket(bucketBroadcasts).Cursor().Last(); k != nil {
 			b, err := decodeBroadcast(getUint64(k), v)
 			if err != nil {
@@ -68,6 +79,11 @@ type tally struct {
 	entries  [maxStates]int64
 }
 
+// firstStatuses is how many subscriber counters the first layout of the
+// tally holds (the zero status and Active to Kicked); the counters of
+// later statuses follow the entries' and read as 0 when absent.
+const firstStatuses = int(Kicked) + 1
+
 func loadTally(tx *bbolt.Tx) (tally, error) {
 	var t tally
 	v := tx.Bucket(bucketMeta).Get(keyTally)
@@ -76,11 +92,14 @@ func loadTally(tx *bbolt.Tx) (tally, error) {
 	}
 	d := decoder{b: v}
 	t.articles = d.varint()
-	for i := range t.subs {
+	for i := range t.subs[:firstStatuses] {
 		t.subs[i] = d.varint()
 	}
 	for i := range t.entries {
 		t.entries[i] = d.varint()
+	}
+	for i := firstStatuses; i < len(t.subs) && d.err == nil && len(d.b) > 0; i++ {
+		t.subs[i] = d.varint()
 	}
 	if d.err != nil {
 		return tally{}, fmt.Errorf("tally: %w", d.err)
@@ -91,10 +110,13 @@ func loadTally(tx *bbolt.Tx) (tally, error) {
 func (t *tally) save(tx *bbolt.Tx) error {
 	v := make([]byte, 0, 64)
 	v = binary.AppendVarint(v, t.articles)
-	for _, n := range t.subs {
+	for _, n := range t.subs[:firstStatuses] {
 		v = binary.AppendVarint(v, n)
 	}
 	for _, n := range t.entries {
+		v = binary.AppendVarint(v, n)
+	}
+	for _, n := range t.subs[firstStatuses:] {
 		v = binary.AppendVarint(v, n)
 	}
 	return tx.Bucket(bucketMeta).Put(keyTally, v)

@@ -54,7 +54,7 @@ var (
 	bucketBroadcasts    = []byte("broadcasts")    // id → broadcast
 	bucketMoves         = []byte("moves")         // chat → the chat it moved to
 	allBuckets          = [][]byte{bucketMeta, bucketArticles, bucketArticleSeq, bucketArticlePub, bucketSubscribers, bucketDeliveries, bucketQueue, bucketAnnouncements, bucketBroadcasts,
-		bucketMoves, bucketShortIDs, bucketPages}
+		bucketMoves, bucketShortIDs, bucketPages, bucketArticleOutlet, bucketOutlets}
 )
 
 // Keys in the meta bucket.

@@ -18,7 +18,8 @@ const (
 	Unsubscribed        // the chat sent /unsubscribe or /stop
 	Blocked             // Telegram said the user blocked the bot or is deactivated
 	ChatNotFound        // Telegram said "chat not found"
-	Kicked              // the bot was removed from the group
+	Kicked              // the bot was removed from the group or channel
+	NoRights            // Telegram said the bot may not post there (a channel's member, not its posting admin)
 	numStatus
 )
 
@@ -35,13 +36,16 @@ func (s Status) String() string {
 		return "not found"
 	case Kicked:
 		return "kicked"
+	case NoRights:
+		return "no rights"
 	}
 	return fmt.Sprintf("Status(%d)", uint8(s))
 }
 
 // A Subscriber is a chat that subscribed, whether it still is or not.
 type Subscriber struct {
-	// Chat is the Telegram chat ID: positive for users, negative for groups.
+	// Chat is the Telegram chat ID: positive for users, negative for
+	// groups and channels.
 	Chat int64
 	// Language is the language code Telegram reported, for replies.
 	Language string
@@ -55,15 +59,49 @@ type Subscriber struct {
 	// been dealt with for this chat: set at subscription (no backlog) and
 	// moved by every broadcast planned for it.
 	Watermark uint64
+	// Kind is the kind of chat. Records written before kinds were kept
+	// read as Private for a positive ID, else Group.
+	Kind Kind
+	// Outlets are the keys of the outlets the chat chose (see
+	// ChooseOutlets), sorted; nil is every outlet, those that appear
+	// later included. It is never empty.
+	Outlets []string
+	// OutletsSeq is the newest ingestion Seq when Outlets was last set:
+	// an outlet whose First is above it is new to the chat.
+	OutletsSeq uint64
+	// Lang is the reply language the chat chose (see SetLang); "" follows
+	// Language. The store does not interpret it.
+	Lang string
+	// Username and Title are a channel's public username (without "@";
+	// "" for a private channel) and title, as Telegram gave them when it
+	// was added (see AddChannel).
+	Username, Title string
 }
 
+// Subscriber records end with the fields added since the first layout,
+// in order, written only when one of them is not its default: a record
+// without them (an older one, or a chat that chose nothing) decodes with
+// their defaults. A Kind of 0 is stored as the kind the chat ID implies.
 func encodeSubscriber(s Subscriber) []byte {
-	v := make([]byte, 0, 32+len(s.Language))
+	v := make([]byte, 0, 40+len(s.Language)+len(s.Lang)+len(s.Username)+len(s.Title))
 	v = append(v, byte(s.Status))
 	v = binary.AppendUvarint(v, s.Watermark)
 	v = appendTime(v, s.Subscribed)
 	v = appendTime(v, s.StatusChanged)
-	return appendString(v, s.Language)
+	v = appendString(v, s.Language)
+	kind := s.Kind
+	if kind == 0 {
+		kind = kindOf(s.Chat)
+	}
+	if kind == kindOf(s.Chat) && s.Outlets == nil && s.OutletsSeq == 0 && s.Lang == "" && s.Username == "" && s.Title == "" {
+		return v
+	}
+	v = append(v, byte(kind))
+	v = appendChoice(v, s.Outlets)
+	v = binary.AppendUvarint(v, s.OutletsSeq)
+	v = appendString(v, s.Lang)
+	v = appendString(v, s.Username)
+	return appendString(v, s.Title)
 }
 
 func decodeSubscriber(chat int64, v []byte) (Subscriber, error) {
@@ -74,6 +112,18 @@ func decodeSubscriber(chat int64, v []byte) (Subscriber, error) {
 	s.Subscribed = d.time()
 	s.StatusChanged = d.time()
 	s.Language = d.string()
+	s.Kind = kindOf(chat)
+	if d.err == nil && len(d.b) > 0 {
+		s.Kind = Kind(d.byte())
+		s.Outlets = d.choice()
+		s.OutletsSeq = d.uvarint()
+		s.Lang = d.string()
+		s.Username = d.string()
+		s.Title = d.string()
+		if s.Kind == 0 || s.Kind >= numKinds { // never written
+			d.err = errCorrupt
+		}
+	}
 	if d.err != nil {
 		return Subscriber{}, fmt.Errorf("subscriber %d: %w", chat, d.err)
 	}
@@ -96,7 +146,9 @@ func putSubscriber(tx *bbolt.Tx, s Subscriber) error {
 // Subscribe makes chat an active subscriber and returns it. It is idempotent:
 // for a chat that is already active it only updates the language and reports
 // false. A new or returning subscriber gets the current ingestion sequence as
-// its watermark, so it receives no backlog, and the call reports true.
+// its watermark, so it receives no backlog, and the call reports true; a
+// returning one keeps its choices (Outlets, Lang). A new one is Private for
+// a positive chat ID, else a Group: channels are added with AddChannel.
 func (s *Store) Subscribe(chat int64, language string, now time.Time) (Subscriber, bool, error) {
 	var sub Subscriber
 	var added bool
@@ -117,19 +169,15 @@ func (s *Store) Subscribe(chat int64, language string, now time.Time) (Subscribe
 		if err != nil {
 			return err
 		}
+		sub = Subscriber{Chat: chat, Kind: kindOf(chat)}
 		if found {
 			t.subs[old.Status]--
+			sub = old // its kind and choices stay
 		}
 		t.subs[Active]++
 		added = true
-		sub = Subscriber{
-			Chat:          chat,
-			Language:      language,
-			Status:        Active,
-			Subscribed:    now,
-			StatusChanged: now,
-			Watermark:     tx.Bucket(bucketArticles).Sequence(),
-		}
+		sub.Language, sub.Status, sub.Subscribed, sub.StatusChanged = language, Active, now, now
+		sub.Watermark = tx.Bucket(bucketArticles).Sequence()
 		if err := putSubscriber(tx, sub); err != nil {
 			return err
 		}
@@ -142,8 +190,8 @@ func (s *Store) Subscribe(chat int64, language string, now time.Time) (Subscribe
 }
 
 // Deactivate makes chat inactive for the reason why (Unsubscribed for
-// /unsubscribe and /stop; Blocked, ChatNotFound or Kicked for Telegram's
-// answers) and reports whether it was active. Its ledger entries still
+// /unsubscribe and /stop; Blocked, ChatNotFound, Kicked or NoRights for
+// Telegram's answers) and reports whether it was active. Its ledger entries still
 // waiting to be sent become Skipped at once, so the change takes effect
 // before the chat's next send, even mid-broadcast. A chat already inactive
 // keeps its first reason. It returns ErrNotFound for a chat that never

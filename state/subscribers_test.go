@@ -223,7 +223,7 @@ func TestStatsCountsSubscribers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[Status]int{Active: 3, Unsubscribed: 0, Blocked: 2, ChatNotFound: 1, Kicked: 0}
+	want := map[Status]int{Active: 3, Unsubscribed: 0, Blocked: 2, ChatNotFound: 1, Kicked: 0, NoRights: 0}
 	if !reflect.DeepEqual(st.Subscribers, want) {
 		t.Errorf("got %v, want %v", st.Subscribers, want)
 	}

@@ -314,10 +314,14 @@ func resetServer(t *testing.T, s *tgfake.Server, answer string) *httptest.Server
 
 func TestErrorClasses(t *testing.T) {
 	const chat = 42
+	// channel is a channel where the bot's status is a row's channelBot,
+	// without the right to post.
+	const channel = -1001000000077
 	upload := tgbotapi.NewPhoto(chat, tgbotapi.FileBytes{Name: "a.jpg", Bytes: []byte("JPEG")})
 	tests := []struct {
 		name       string
 		inject     func(*tgfake.Server)
+		channelBot string
 		endpoint   func(*testing.T, *tgfake.Server) string // default the fake
 		sendTO     time.Duration
 		send       tgbotapi.Chattable // default a message to chat
@@ -339,6 +343,14 @@ func TestErrorClasses(t *testing.T) {
 			class: ClassForbidden, reason: ReasonCantInitiate, code: 403},
 		{name: "blocked, upload (Code 0 in tgbotapi)", inject: func(s *tgfake.Server) { s.Block(chat, tgfake.Blocked()) },
 			send: upload, class: ClassForbidden, reason: ReasonBlocked, code: 403},
+		{name: "channel, bot kicked", channelBot: "kicked", send: tgbotapi.NewMessage(channel, "hello"),
+			class: ClassForbidden, reason: ReasonKicked, code: 403},
+		{name: "channel, bot not a member", channelBot: "left", send: tgbotapi.NewMessage(channel, "hello"),
+			class: ClassForbidden, reason: ReasonKicked, code: 403},
+		{name: "channel, bot a member only", channelBot: "member", send: tgbotapi.NewMessage(channel, "hello"),
+			class: ClassForbidden, reason: ReasonNoRights, code: 400},
+		{name: "channel, bot an admin that may not post", channelBot: "administrator", send: tgbotapi.NewMessage(channel, "hello"),
+			class: ClassForbidden, reason: ReasonNoRights, code: 400},
 		{name: "chat not found", inject: func(s *tgfake.Server) { s.Block(chat, tgfake.ChatNotFound()) },
 			class: ClassChatNotFound, code: 400},
 		{name: "migrated", inject: func(s *tgfake.Server) { s.Migrate(chat, -1001234567890) },
@@ -387,6 +399,11 @@ func TestErrorClasses(t *testing.T) {
 			}
 			if tt.inject != nil {
 				tt.inject(s)
+			}
+			if tt.channelBot != "" {
+				if err := s.AddChannel(tgfake.ChannelConfig{ID: channel, BotStatus: tt.channelBot}); err != nil {
+					t.Fatal(err)
+				}
 			}
 			send := tt.send
 			if send == nil {

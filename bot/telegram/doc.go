@@ -9,11 +9,11 @@
 // New connects with a token and a Bot API base URL (Config), checks the
 // token (getMe) and deletes any webhook. Client.Poll delivers updates in
 // order until its context ends, then acknowledges the last one handled.
-// Client.Send, Client.Request and Client.ChatMember take a context and
-// return *Error values: their Class says what to do (see ClassOf) — wait
-// RetryAfter, deactivate a Forbidden chat, move a Migrated group, try
-// another photo, send the plain form, retry a Transient failure, and never
-// resend an UnknownOutcome.
+// Client.Send, Client.Request, Client.ChatMember, Client.Chat and
+// Client.MemberCount take a context and return *Error values: their Class
+// says what to do (see ClassOf) — wait RetryAfter, deactivate a Forbidden
+// chat, move a Migrated group, try another photo, send the plain form,
+// retry a Transient failure, and never resend an UnknownOutcome.
 //
 // # Caveats
 //

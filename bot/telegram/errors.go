@@ -36,7 +36,8 @@ const (
 	// ClassRetryAfter is flood control (429): stop all sending for
 	// Error.RetryAfter, then send the same message again.
 	ClassRetryAfter
-	// ClassForbidden (403) is permanent for the chat: deactivate it, for
+	// ClassForbidden (403, and the 400 saying the bot lacks the rights to
+	// post there) is permanent for the chat: deactivate it, for
 	// Error.Reason.
 	ClassForbidden
 	// ClassChatNotFound (400) is permanent: deactivate the chat.
@@ -95,9 +96,10 @@ func (c Class) String() string {
 // Reasons of a ClassForbidden or ClassConflict error.
 const (
 	ReasonBlocked      = "blocked"       // the user blocked the bot
-	ReasonKicked       = "kicked"        // the bot was removed from the group
+	ReasonKicked       = "kicked"        // the bot was removed from the group or channel, or is not in it
 	ReasonDeactivated  = "deactivated"   // the user's account was deleted
 	ReasonCantInitiate = "cant_initiate" // the user never started the bot
+	ReasonNoRights     = "no_rights"     // 400: the bot may not post there (a channel's member, not its posting admin)
 	ReasonForbidden    = "forbidden"     // any other 403
 	ReasonWebhook      = "webhook"       // 409: a webhook is set
 	ReasonOtherPoller  = "other_poller"  // 409: another getUpdates
@@ -305,6 +307,12 @@ func classifyAnswer(code int, desc string, p tgbotapi.ResponseParameters) (Class
 		return ClassForbidden, ReasonForbidden
 	case code >= 500:
 		return ClassTransient, ""
+	case strings.Contains(d, "need administrator rights"),
+		strings.Contains(d, "not enough rights to send"),
+		strings.Contains(d, "have no rights to send"):
+		// A channel where the bot is no admin that may post; a group
+		// where it may not write.
+		return ClassForbidden, ReasonNoRights
 	case strings.Contains(d, "chat not found"):
 		return ClassChatNotFound, ""
 	case strings.Contains(d, "wrong file identifier"),

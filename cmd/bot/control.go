@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newsbot/newsbot/bot"
 	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
 )
@@ -26,6 +27,7 @@ import (
 //	POST /broadcast  start a broadcast (or report the running one); answers a broadcastReport,
 //	                 with ?wait=1 once it has finished
 //	GET  /stats      answers the state.Stats
+//	GET  /channels   answers the []bot.Channel, with their member counts
 //	GET  /backup     answers the database file, with the trailer Backup-Error
 //	                 set when the copy failed part way
 //
@@ -44,6 +46,7 @@ type ops interface {
 	// it returns once that broadcast has finished.
 	Broadcast(ctx context.Context, wait bool) (broadcastReport, error)
 	Stats(ctx context.Context) (state.Stats, error)
+	Channels(ctx context.Context) ([]bot.Channel, error)
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 }
 
@@ -86,6 +89,10 @@ func serveControl(ctx context.Context, path string, o ops, log *slog.Logger) (do
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {
 		v, err := o.Stats(r.Context())
 		answer(w, log, "stats", v, err)
+	})
+	mux.HandleFunc("GET /channels", func(w http.ResponseWriter, r *http.Request) {
+		v, err := o.Channels(r.Context())
+		answer(w, log, "channels", v, err)
 	})
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
@@ -229,6 +236,10 @@ func (c *controlClient) Stats(ctx context.Context) (state.Stats, error) {
 	return callJSON[state.Stats](ctx, c, http.MethodGet, "/stats")
 }
 
+func (c *controlClient) Channels(ctx context.Context) ([]bot.Channel, error) {
+	return callJSON[[]bot.Channel](ctx, c, http.MethodGet, "/channels")
+}
+
 func (c *controlClient) Backup(ctx context.Context, w io.Writer) (int64, error) {
 	resp, err := c.do(ctx, http.MethodGet, "/backup")
 	if err != nil {
@@ -283,6 +294,12 @@ type statsReport struct {
 	Deliveries    map[string]int   `json:"deliveries"`
 	Announcements int              `json:"announcements_queued"`
 	LastBroadcast *state.Broadcast `json:"last_broadcast,omitempty"`
+	// ActiveByKind counts the active subscribers by kind: private, group,
+	// channel.
+	ActiveByKind map[string]int `json:"active_by_kind"`
+	// Channels are the channels, without their member counts (see "bot
+	// channels").
+	Channels []channelReport `json:"channels"`
 }
 
 func newStatsReport(st state.Stats) statsReport {
@@ -298,6 +315,14 @@ func newStatsReport(st state.Stats) statsReport {
 	}
 	for k, v := range st.Deliveries {
 		r.Deliveries[k.String()] = v
+	}
+	r.ActiveByKind = make(map[string]int)
+	for k, v := range st.Kinds {
+		r.ActiveByKind[k.String()] = v
+	}
+	r.Channels = make([]channelReport, 0, len(st.Channels))
+	for _, ch := range st.Channels {
+		r.Channels = append(r.Channels, newChannelReport(bot.Channel{Subscriber: ch, Members: -1}))
 	}
 	return r
 }

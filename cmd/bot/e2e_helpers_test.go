@@ -386,3 +386,44 @@ func storedArticles(t *testing.T, store *state.Store) map[string]state.Article {
 	}
 	return byHeadline
 }
+
+// chooseOnlyRFI has the reader, who has every outlet, open /sources and
+// switch every outlet but RFI off, and waits until each press is answered
+// and its keyboard edited.
+func chooseOnlyRFI(t *testing.T, fake *tgfake.Server, reader tgbotapi.User) {
+	t.Helper()
+	n := len(fake.MessagesTo(reader.ID))
+	fake.PostPrivate(reader, "/sources")
+	fake.Await(t, "the /sources keyboard", func() bool { return len(fake.MessagesTo(reader.ID)) > n })
+	kb := fake.MessagesTo(reader.ID)[n]
+	for _, row := range kb.Buttons {
+		for _, b := range row {
+			if !strings.HasPrefix(b.Text, "✅ ") || strings.Contains(b.Text, "RFI") || strings.Contains(b.Text, "All outlets") {
+				continue
+			}
+			edits := fake.MessagesTo(reader.ID)[n].Edits
+			id, err := fake.Press(reader, reader.ID, kb.MessageID, b.Text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fake.Await(t, "the press answered and the keyboard edited", func() bool {
+				_, answered := fake.CallbackAnswer(id)
+				return answered && fake.MessagesTo(reader.ID)[n].Edits > edits
+			})
+		}
+	}
+	var on []string
+	for _, row := range fake.MessagesTo(reader.ID)[n].Buttons {
+		for _, b := range row {
+			if strings.HasPrefix(b.Text, "✅ ") {
+				on = append(on, b.Text)
+			}
+		}
+	}
+	if len(on) != 1 || !strings.HasPrefix(on[0], "✅ RFI") {
+		t.Fatalf("the keyboard after the presses: got %q on, want RFI alone", on)
+	}
+	if qs := fake.Unanswered(); len(qs) > 0 {
+		t.Errorf("callback queries never answered: %+v", qs)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"net"
 	"path/filepath"
 	"slices"
@@ -31,15 +32,22 @@ func TestE2EBroadcastAfterSIGKILLLosesOnlyInFlight(t *testing.T) {
 	testInterruptedBroadcast(t, syscall.SIGKILL)
 }
 
-// testInterruptedBroadcast has 50 readers /start, one ask /latest and the
-// admin /broadcast, stops the bot with sig mid-broadcast, restarts it on the
-// same database, and checks through the fake's record and the ledger that
-// the broadcast completed with every due article delivered once: after
-// SIGTERM every one received; after SIGKILL every one received or, for the
-// sends in flight at the kill, recorded unknown.
+// testInterruptedBroadcast has 50 readers /start, one ask /latest, one
+// more keep only RFI with /sources, the admin add a channel and then
+// /broadcast; stops the bot with sig mid-broadcast, restarts it on the same
+// database, and checks through the fake's record and the ledger that the
+// broadcast completed with every due article delivered once (to the
+// chooser, the RFI one only): after SIGTERM every one received; after
+// SIGKILL every one received or, for the sends in flight at the kill,
+// recorded unknown.
 func testInterruptedBroadcast(t *testing.T, sig syscall.Signal) {
 	// Sends are slow, so that some are in flight when the signal lands.
 	fake := e2eFake(t, tgfake.Options{RequestLatency: 100 * time.Millisecond, AnswerLatency: 100 * time.Millisecond})
+	const channel = -1001000000777
+	if err := fake.AddChannel(tgfake.ChannelConfig{ID: channel, Username: "e2e_channel", Title: "E2E news", Members: 2500,
+		BotStatus: "administrator", CanPostMessages: true}); err != nil {
+		t.Fatal(err)
+	}
 	seeds := t.TempDir()
 	now := time.Now()
 	alpha := articleAt("Alpha", now, 3*time.Hour, true)
@@ -48,32 +56,52 @@ func testInterruptedBroadcast(t *testing.T, sig syscall.Signal) {
 	vars := e2eEnv(t, fake, seeds, map[string]string{"RATE_LIMIT": "20"})
 	first := startE2EService(t, fake, vars)
 
-	// 50 readers subscribe, and get the latest article, Alpha.
+	// 50 readers subscribe, and get the latest article, Alpha; so does the
+	// chooser.
 	us := readers(2001, 50)
 	startReaders(t, fake, us, alpha)
+	chooser := tgbotapi.User{ID: 2999, FirstName: "Chooser", LanguageCode: "en"}
+	startReaders(t, fake, []tgbotapi.User{chooser}, alpha)
 
-	// Three articles arrive after the subscriptions: due to everyone.
+	// The admin adds a channel: from now on it is a subscriber.
+	admin := tgbotapi.User{ID: e2eAdmin, FirstName: "Admin", LanguageCode: "en"}
+	fake.PostPrivate(admin, "/addchannel @e2e_channel")
+	fake.Await(t, "the channel added", func() bool {
+		m := fake.MessagesTo(e2eAdmin)
+		return len(m) == 1 && strings.HasPrefix(m[0].Visible, "Added @e2e_channel")
+	})
+	if out, _, code := runBot(t, vars, "channels"); code != 0 || !strings.Contains(out, "@e2e_channel (-1001000000777) active, 2500 members") {
+		t.Errorf("channels through the service: got %q, exit %d", out, code)
+	}
+
+	// Three articles arrive after the subscriptions: due to everyone;
+	// Charlie is RFI's.
 	due := []seedArticle{
 		articleAt("Bravo", now, 2*time.Hour, true),
 		articleAt("Charlie", now, time.Hour, false),
 		articleAt("Delta", now, 10*time.Minute, true),
 	}
+	due[1].url = "https://www.rfi.fr/cn/e2e/charlie.html"
 	for _, a := range due {
 		a.write(t, seeds)
 	}
 	if out, _, code := runBot(t, vars, "ingest"); code != 0 || !strings.Contains(out, "3 added") {
 		t.Fatalf("ingest: got %q, exit %d; want 3 added", out, code)
 	}
+	// The chooser switches the other outlet off: it keeps RFI only.
+	chooseOnlyRFI(t, fake, chooser)
 	// One reader asks /latest and gets Delta, which the broadcast must not
 	// send again.
 	asker := us[0]
 	fake.PostPrivate(asker, "/latest")
 	fake.Await(t, "the /latest answer", func() bool { return received(fake, due[2])[asker.ID][due[2].headline] == 1 })
 	// The ledger holds the answers to /start (Alpha) and to /latest.
-	fake.Await(t, "the /latest answer in the ledger", func() bool { return e2eStats(t, vars).Deliveries["sent"] == len(us)+1 })
+	fake.Await(t, "the /latest answer in the ledger", func() bool { return e2eStats(t, vars).Deliveries["sent"] == len(us)+2 })
 
-	// deliveredDue counts the broadcast's messages the fake accepted.
-	total := len(us)*len(due) - 1
+	// deliveredDue counts the broadcast's messages the fake accepted: to
+	// the readers but the /latest answer, to the channel, and to the
+	// chooser its one RFI article.
+	total := len(us)*len(due) - 1 + len(due) + 1
 	deliveredDue := func() int {
 		n := -1 // the /latest answer
 		for _, hs := range received(fake, due...) {
@@ -83,7 +111,7 @@ func testInterruptedBroadcast(t *testing.T, sig syscall.Signal) {
 		}
 		return n
 	}
-	fake.PostPrivate(tgbotapi.User{ID: e2eAdmin, FirstName: "Admin", LanguageCode: "en"}, "/broadcast")
+	fake.PostPrivate(admin, "/broadcast")
 	fake.Await(t, "a fifth of the broadcast", func() bool { return deliveredDue() >= total/5 })
 
 	atSignal := deliveredDue()
@@ -120,6 +148,9 @@ func testInterruptedBroadcast(t *testing.T, sig syscall.Signal) {
 	}
 	fake.Await(t, "the resumed broadcast to finish", func() bool { return second.logged("bot: broadcast done") > 0 })
 	t.Logf("the restarted service exited %v after SIGTERM", second.stop(t).Round(time.Millisecond))
+	if out, _, code := runBot(t, vars, "channels"); code != 0 || !strings.Contains(out, "@e2e_channel (-1001000000777) active, 2500 members") {
+		t.Errorf("channels without the service: got %q, exit %d", out, code)
+	}
 
 	store, err := state.Open(vars["DB_PATH"])
 	if err != nil {
@@ -157,6 +188,34 @@ func testInterruptedBroadcast(t *testing.T, sig syscall.Signal) {
 			}
 		}
 	}
+	// The channel got every due article once, the chooser RFI's only:
+	// each received, or recorded unknown.
+	for _, want := range []struct {
+		chat int64
+		as   []seedArticle
+	}{{channel, due}, {chooser.ID, due[1:2]}} {
+		for _, a := range want.as {
+			n := got[want.chat][a.headline]
+			e, err := store.Entry(want.chat, state.Item{Kind: state.ArticleItem, Seq: arts[a.headline].Seq})
+			switch {
+			case err != nil:
+				t.Errorf("chat %d, %s: ledger: %v", want.chat, a.file, err)
+			case e.State == state.Unknown && n <= 1:
+				unknown++
+				unknownReceived += n
+			case n != 1 || e.State != state.Sent:
+				t.Errorf("chat %d got %s %d times, entry %v; want once, sent", want.chat, a.file, n, e.State)
+			}
+		}
+	}
+	for _, a := range []seedArticle{due[0], due[2]} {
+		if n := got[chooser.ID][a.headline]; n != 0 {
+			t.Errorf("the chooser got %s %d times, want never: it keeps RFI only", a.file, n)
+		}
+		if _, err := store.Entry(chooser.ID, state.Item{Kind: state.ArticleItem, Seq: arts[a.headline].Seq}); !errors.Is(err, state.ErrNotFound) {
+			t.Errorf("the chooser's entry of %s: got %v, want none", a.file, err)
+		}
+	}
 	t.Logf("%v: unknown %d (%d of them received), lost %d, doubled %d", sig, unknown, unknownReceived, lost, doubled)
 	// The articles with a photo went out as photos, the other as text.
 	for _, m := range fake.Messages() {
@@ -186,11 +245,12 @@ func testInterruptedBroadcast(t *testing.T, sig syscall.Signal) {
 		if n := received(fake, due[2])[asker.ID][due[2].headline]; n != 1 {
 			t.Errorf("the /latest asker got Delta %d times, want once", n)
 		}
-		// The admin got the report of /broadcast, then, after the
-		// restart, the resumed broadcast's report, edited into its
-		// summary; /broadcast was not answered again.
-		if m := fake.MessagesTo(e2eAdmin); len(m) != 2 || m[1].Edits == 0 {
-			t.Errorf("the admin got %+v, want 2 reports, the second edited into the summary", m)
+		// The admin got the answer to /addchannel, the report of
+		// /broadcast, then, after the restart, the resumed broadcast's
+		// report, edited into its summary; /broadcast was not answered
+		// again.
+		if m := fake.MessagesTo(e2eAdmin); len(m) != 3 || m[2].Edits == 0 {
+			t.Errorf("the admin got %+v, want the channel's answer and 2 reports, the last edited into the summary", m)
 		}
 	}
 }

@@ -34,6 +34,7 @@ func commands() []command {
 		{"broadcast", "deliver every due article to every active subscriber", runBroadcast},
 		{"ingest", "read new and changed seed files into the database", runIngest},
 		{"stats", "show subscribers, articles, deliveries and the last broadcast", runStats},
+		{"channels", "list the channels the bot publishes to, with their member counts", runChannels},
 		{"backup", "write a consistent copy of the database to a file", runBackup},
 		{"healthcheck", "ask the running service's /healthz (METRICS_ADDR); exit 0 when healthy", runHealthcheck},
 	}

@@ -90,7 +90,7 @@ func runService(ctx context.Context, args []string, env *environ) error {
 		return err
 	}
 	ctlDone, err := serveControl(ctx, socketPath(cfg.DBPath), &storeOps{store: store, library: svc.lib,
-		broadcast: svc.broadcast, scanned: svc.afterScan}, log)
+		broadcast: svc.broadcast, channels: svc.bot.Channels, scanned: svc.afterScan}, log)
 	if err != nil {
 		return err
 	}

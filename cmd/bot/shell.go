@@ -31,6 +31,9 @@ type storeOps struct {
 	store     *state.Store
 	library   *ingest.Library
 	broadcast func(ctx context.Context, wait bool) (broadcastReport, error)
+	// channels lists the channels with their member counts; nil: without
+	// them (see Channels).
+	channels func(ctx context.Context) ([]bot.Channel, error)
 	// scanned, if set, is told of every scan (the service's metrics).
 	scanned func(ingest.ScanResult, error)
 }
@@ -100,6 +103,9 @@ func openOps(ctx context.Context, cfg *config, log *slog.Logger) (ops, func(), e
 	o := &storeOps{store: store, library: ingest.NewLibrary(cfg.SeedsDir, store, ingest.MaxAge(cfg.IngestMaxAge))}
 	o.broadcast = func(ctx context.Context, _ bool) (broadcastReport, error) {
 		return broadcastHere(ctx, cfg, store, log)
+	}
+	o.channels = func(ctx context.Context) ([]bot.Channel, error) {
+		return channelsHere(ctx, cfg, store, log)
 	}
 	return o, func() { store.Close() }, nil
 }

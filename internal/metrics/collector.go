@@ -54,7 +54,7 @@ func statusName(s state.Status) string { return strings.ReplaceAll(s.String(), "
 // allStates and allStatuses are every entry state and subscriber status.
 var (
 	allStates   = []state.EntryState{state.Pending, state.Sending, state.Sent, state.Failed, state.Skipped, state.Unknown}
-	allStatuses = []state.Status{state.Active, state.Unsubscribed, state.Blocked, state.ChatNotFound, state.Kicked}
+	allStatuses = []state.Status{state.Active, state.Unsubscribed, state.Blocked, state.ChatNotFound, state.Kicked, state.NoRights}
 )
 
 // storeCollector reads the store's figures when Prometheus scrapes.
