@@ -288,17 +288,19 @@ func (s *Store) ActiveSubscribers(after int64, limit int) ([]Subscriber, error) 
 	return out, nil
 }
 
-// EachSubscriberStatus calls fn with the chat ID and status of every
-// subscriber, active or not, in chat ID order, in one read transaction
-// that decodes nothing else: cheap, but its cost grows with the number of
-// subscribers, and fn must not call the Store. It returns the
-// transaction's error.
-func (s *Store) EachSubscriberStatus(fn func(chat int64, status Status)) error {
+// EachSubscriberStatus calls fn with the kind and status of every
+// subscriber, active or not, in chat ID order, in one read transaction: its
+// cost grows with the number of subscribers, and fn must not call the
+// Store. It returns the transaction's error, or a record's that can't be
+// read.
+func (s *Store) EachSubscriberStatus(fn func(kind Kind, status Status)) error {
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bucketSubscribers).ForEach(func(k, v []byte) error {
-			if len(v) > 0 {
-				fn(getInt64Key(k), Status(v[0]))
+			sub, err := decodeSubscriber(getInt64Key(k), v)
+			if err != nil {
+				return err
 			}
+			fn(sub.Kind, sub.Status)
 			return nil
 		})
 	})

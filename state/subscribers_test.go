@@ -239,11 +239,19 @@ func TestEachSubscriberStatus(t *testing.T) {
 	if _, err := s.Deactivate(9, Blocked, t0); err != nil {
 		t.Fatal(err)
 	}
-	got := map[int64]Status{}
-	if err := s.EachSubscriberStatus(func(chat int64, st Status) { got[chat] = st }); err != nil {
+	if _, _, err := s.AddChannel(-1009876543210, "news", "News", t0); err != nil {
 		t.Fatal(err)
 	}
-	want := map[int64]Status{5: Active, -7: Active, -1001234567890: Active, 9: Blocked}
+	got := map[Kind]map[Status]int{}
+	if err := s.EachSubscriberStatus(func(k Kind, st Status) {
+		if got[k] == nil {
+			got[k] = map[Status]int{}
+		}
+		got[k][st]++
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[Kind]map[Status]int{Private: {Active: 1, Blocked: 1}, Group: {Active: 2}, Channel: {Active: 1}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}

@@ -14,7 +14,7 @@ var (
 	descDatabaseUp = prometheus.NewDesc("newsbot_database_up",
 		"1 when the database answered the scrape, else 0 (and the store's figures are left out).", nil, nil)
 	descSubscribers = prometheus.NewDesc("newsbot_subscribers",
-		"Subscribers by kind of chat (private, group, supergroup: supergroups and channels) and status (active, unsubscribed, blocked, not_found, kicked).",
+		"Subscribers by kind of chat (private, group, channel) and status (active, unsubscribed, blocked, not_found, kicked, no_rights).",
 		[]string{"kind", "status"}, nil)
 	descArticles = prometheus.NewDesc("newsbot_articles",
 		"Articles stored.", nil, nil)
@@ -34,19 +34,7 @@ var (
 )
 
 // chatKinds are the kinds of chat newsbot_subscribers counts.
-var chatKinds = []string{"private", "group", "supergroup"}
-
-// chatKind is the kind of a chat by its ID, as Telegram numbers chats.
-// Channels share the supergroups' range.
-func chatKind(chat int64) string {
-	switch {
-	case chat > 0:
-		return "private"
-	case chat <= -1_000_000_000_000:
-		return "supergroup"
-	}
-	return "group"
-}
+var chatKinds = []state.Kind{state.Private, state.Group, state.Channel}
 
 // statusName is a subscriber's status as a label value.
 func statusName(s state.Status) string { return strings.ReplaceAll(s.String(), " ", "_") }
@@ -79,8 +67,8 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	subs := make(map[[2]string]int)
-	if err := store.EachSubscriberStatus(func(chat int64, s state.Status) {
-		subs[[2]string{chatKind(chat), statusName(s)}]++
+	if err := store.EachSubscriberStatus(func(k state.Kind, s state.Status) {
+		subs[[2]string{k.String(), statusName(s)}]++
 	}); err != nil {
 		c.m.log.Warn("metrics: the subscribers are unreadable", "err", err)
 		gauge(descDatabaseUp, 0)
@@ -93,7 +81,8 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	gauge(descDatabaseUp, 1)
-	for _, kind := range chatKinds {
+	for _, k := range chatKinds {
+		kind := k.String()
 		for _, s := range allStatuses {
 			gauge(descSubscribers, float64(subs[[2]string{kind, statusName(s)}]), kind, statusName(s))
 		}

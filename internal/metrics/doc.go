@@ -22,11 +22,10 @@
 //
 // # Caveats
 //
-// A chat's kind is read from its ID, as Telegram numbers chats: positive
-// IDs are private chats, IDs from -1000000000000 down supergroups and
-// channels alike (kind "supergroup"), other negative IDs groups. Counting
-// subscribers visits every subscriber's record at each scrape, in one read
-// transaction: cheap (no decoding), but it grows with their number.
+// A chat's kind (private, group, channel) is the one the store keeps: a
+// supergroup is a group. Counting subscribers by kind and status visits
+// every subscriber's record at each scrape, in one read transaction: cheap,
+// but it grows with their number.
 //
 // Counters start at zero with the process; Prometheus's rate() and
 // increase() take the restarts in their stride.

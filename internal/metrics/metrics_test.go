@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -32,11 +33,11 @@ func TestMetricsOfABroadcast(t *testing.T) {
 	client := newClient(t, fake, m)
 
 	const (
-		private    = 12
-		groups     = 3
-		supergroup = 2
-		articles   = 3
-		blocked    = 770005
+		private  = 12
+		groups   = 3
+		channels = 2
+		articles = 3
+		blocked  = 770005
 	)
 	var chats []int64
 	for i := range private {
@@ -45,11 +46,15 @@ func TestMetricsOfABroadcast(t *testing.T) {
 	for i := range groups {
 		chats = append(chats, -880001-int64(i))
 	}
-	for i := range supergroup {
-		chats = append(chats, -1009900000001-int64(i))
-	}
 	for _, c := range chats {
 		if _, _, err := store.Subscribe(c, "en", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range channels {
+		c := -1009900000001 - int64(i)
+		chats = append(chats, c)
+		if _, _, err := store.AddChannel(c, fmt.Sprintf("news%d", i), "News", time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -147,7 +152,7 @@ func TestMetricsOfABroadcast(t *testing.T) {
 		{"newsbot_subscribers", []string{"kind", "private", "status", "active"}, private - 1},
 		{"newsbot_subscribers", []string{"kind", "private", "status", "blocked"}, 1},
 		{"newsbot_subscribers", []string{"kind", "group", "status", "active"}, groups},
-		{"newsbot_subscribers", []string{"kind", "supergroup", "status", "active"}, supergroup},
+		{"newsbot_subscribers", []string{"kind", "channel", "status", "active"}, channels},
 		{"newsbot_subscribers", []string{"status", "active"}, float64(st.Subscribers[state.Active])},
 		{"newsbot_database_up", nil, 1},
 		{"newsbot_build_info", nil, 1},
@@ -244,23 +249,5 @@ func TestClassNamesAreDistinct(t *testing.T) {
 			t.Errorf("classes %v and %v share the label %q", prev, c, name)
 		}
 		seen[name] = c
-	}
-}
-
-func TestChatKind(t *testing.T) {
-	for _, c := range []struct {
-		chat int64
-		want string
-	}{
-		{1, "private"},
-		{5_000_000_000, "private"},
-		{-1, "group"},
-		{-999_999_999_999, "group"},
-		{-1_000_000_000_000, "supergroup"},
-		{-1001234567890, "supergroup"},
-	} {
-		if got := chatKind(c.chat); got != c.want {
-			t.Errorf("chatKind(%d): got %q, want %q", c.chat, got, c.want)
-		}
 	}
 }
