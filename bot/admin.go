@@ -59,7 +59,11 @@ func (b *Bot) stats(ctx context.Context, r request) {
 		b.out.reply(ctx, r.chat, c.Failed)
 		return
 	}
-	b.out.reply(ctx, r.chat, c.stats(s, memberCounts(ctx, b.client, s.Channels), time.Now()))
+	text := c.stats(s, memberCounts(ctx, b.client, s.Channels), time.Now())
+	if b.lib != nil {
+		text += "\n" + c.seeds(b.lib.Progress(), time.Now())
+	}
+	b.out.reply(ctx, r.chat, text)
 }
 
 // reload re-scans the seeds folder.

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,6 +91,10 @@ type catalog struct {
 	Channels, Members, MembersUnknown string
 	// Reload: files, added, changed, refused.
 	Reload string
+	// SeedsScanning (%d seen, %s SeedsOf, %d parsed, %d stored, %s
+	// running for), SeedsDone (%d files, %d outside the horizon, %d refused,
+	// %s ago, %s taken) and SeedsNone are /stats's line on the seeds folder.
+	SeedsScanning, SeedsOf, SeedsDone, SeedsNone string
 }
 
 // catalogFor returns the strings of lang (langZH, langZHHant or LangEN;
@@ -160,6 +166,10 @@ func catalogFor(lang string) catalog {
 			Members:          "%d members",
 			MembersUnknown:   "members unknown",
 			Reload:           "Seeds: %d files, %d new articles, %d changed, %d refused.",
+			SeedsScanning:    "Seeds: scanning, %d files seen%s, %d parsed, %d stored, for %s",
+			SeedsOf:          " of about %d",
+			SeedsDone:        "Seeds: %d files, %d outside the horizon, %d refused; scanned %s ago in %s",
+			SeedsNone:        "Seeds: not scanned yet",
 		}
 	case langZHHant:
 		return catalog{
@@ -226,6 +236,10 @@ func catalogFor(lang string) catalog {
 			Members:          "%d 位成員",
 			MembersUnknown:   "成員數不明",
 			Reload:           "種子：%d 個檔案，新文章 %d 篇，更新 %d 篇，拒收 %d 個。",
+			SeedsScanning:    "種子：掃描中，已看過 %d 個檔案%s，解析 %d 個，存入 %d 篇，已進行 %s",
+			SeedsOf:          "（共約 %d 個）",
+			SeedsDone:        "種子：%d 個檔案，%d 個超出時限，拒收 %d 個；%s前掃描，用時 %s",
+			SeedsNone:        "種子：尚未掃描",
 		}
 	}
 	return catalog{
@@ -292,6 +306,10 @@ func catalogFor(lang string) catalog {
 		Members:          "%d 位成员",
 		MembersUnknown:   "成员数未知",
 		Reload:           "种子：%d 个文件，新文章 %d 篇，更新 %d 篇，拒收 %d 个。",
+		SeedsScanning:    "种子：扫描中，已看过 %d 个文件%s，解析 %d 个，存入 %d 篇，已进行 %s",
+		SeedsOf:          "（共约 %d 个）",
+		SeedsDone:        "种子：%d 个文件，%d 个超出时限，拒收 %d 个；%s前扫描，用时 %s",
+		SeedsNone:        "种子：尚未扫描",
 	}
 }
 
@@ -342,6 +360,33 @@ func (c catalog) stats(s state.Stats, members map[int64]int, now time.Time) stri
 	return text
 }
 
+// seeds is the line of /stats about the seeds folder: how far the running
+// scan got, or what the last one found (files, those outside the horizon,
+// those refused by reason, when and how long).
+func (c catalog) seeds(p ingest.Progress, now time.Time) string {
+	switch {
+	case p.Running:
+		of := ""
+		if p.Expect > 0 {
+			of = fmt.Sprintf(c.SeedsOf, p.Expect)
+		}
+		return fmt.Sprintf(c.SeedsScanning, p.Seen, of, p.Parsed, p.Stored, now.Sub(p.Started).Round(time.Second))
+	case p.Last == nil:
+		return c.SeedsNone
+	}
+	r := p.Last
+	var refused []string
+	for _, why := range slices.Sorted(maps.Keys(r.RefusedBy)) {
+		refused = append(refused, fmt.Sprintf("%s %d", why, r.RefusedBy[why]))
+	}
+	line := fmt.Sprintf(c.SeedsDone, r.Files, r.Old, r.RefusedTotal(), now.Sub(r.Started).Round(time.Second),
+		r.Took.Round(time.Millisecond))
+	if len(refused) > 0 {
+		line += " (" + strings.Join(refused, ", ") + ")"
+	}
+	return line
+}
+
 // channelLine is a channel in a list: its name, ID and status, and its
 // member count when members is not nil.
 func (c catalog) channelLine(ch state.Subscriber, members map[int64]int) string {
@@ -371,4 +416,11 @@ func ReportText(b state.Broadcast, lang string, now time.Time) string {
 // the channels without their member counts (see ChannelsText).
 func StatsText(s state.Stats, lang string, now time.Time) string {
 	return catalogFor(lang).stats(s, nil, now)
+}
+
+// SeedsText is /stats's line on the seeds folder in lang, for printing
+// from the shell: how far the running scan got, or what the last one
+// found.
+func SeedsText(p ingest.Progress, lang string, now time.Time) string {
+	return catalogFor(lang).seeds(p, now)
 }

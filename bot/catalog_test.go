@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsbot/newsbot/ingest"
 	"github.com/newsbot/newsbot/state"
 )
 
@@ -42,5 +43,28 @@ func TestReportAndStatsText(t *testing.T) {
 	}
 	if !strings.Contains(StatsText(state.Stats{LastBroadcast: &done}, langZH, t0), "上次推送：第 3 次推送") {
 		t.Errorf("stats: the last broadcast is missing")
+	}
+}
+
+func TestSeedsText(t *testing.T) {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		p    ingest.Progress
+		want string
+	}{
+		{"running, total unknown", ingest.Progress{Running: true, Started: now.Add(-3 * time.Second), Seen: 1200, Parsed: 40, Stored: 38},
+			"Seeds: scanning, 1200 files seen, 40 parsed, 38 stored, for 3s"},
+		{"running, total known", ingest.Progress{Running: true, Started: now.Add(-time.Second), Seen: 10, Expect: 200000},
+			"Seeds: scanning, 10 files seen of about 200000, 0 parsed, 0 stored, for 1s"},
+		{"done", ingest.Progress{Last: &ingest.ScanResult{Files: 200000, Old: 198000, Started: now.Add(-time.Minute),
+			Took: 2500 * time.Millisecond, RefusedBy: map[string]int{"no headline link": 2, "binary": 1}}},
+			"Seeds: 200000 files, 198000 outside the horizon, 3 refused; scanned 1m0s ago in 2.5s (binary 1, no headline link 2)"},
+		{"never", ingest.Progress{}, "Seeds: not scanned yet"},
+	}
+	for _, tt := range tests {
+		if got := SeedsText(tt.p, LangEN, now); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }

@@ -46,6 +46,9 @@ type ops interface {
 	// it returns once that broadcast has finished.
 	Broadcast(ctx context.Context, wait bool) (broadcastReport, error)
 	Stats(ctx context.Context) (state.Stats, error)
+	// Seeds says how far the running scan of the seeds folder got, or
+	// what the last one found.
+	Seeds(ctx context.Context) (ingest.Progress, error)
 	Channels(ctx context.Context) ([]bot.Channel, error)
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 }
@@ -89,6 +92,10 @@ func serveControl(ctx context.Context, path string, o ops, log *slog.Logger) (do
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {
 		v, err := o.Stats(r.Context())
 		answer(w, log, "stats", v, err)
+	})
+	mux.HandleFunc("GET /seeds", func(w http.ResponseWriter, r *http.Request) {
+		v, err := o.Seeds(r.Context())
+		answer(w, log, "seeds", v, err)
 	})
 	mux.HandleFunc("GET /channels", func(w http.ResponseWriter, r *http.Request) {
 		v, err := o.Channels(r.Context())
@@ -236,6 +243,10 @@ func (c *controlClient) Stats(ctx context.Context) (state.Stats, error) {
 	return callJSON[state.Stats](ctx, c, http.MethodGet, "/stats")
 }
 
+func (c *controlClient) Seeds(ctx context.Context) (ingest.Progress, error) {
+	return callJSON[ingest.Progress](ctx, c, http.MethodGet, "/seeds")
+}
+
 func (c *controlClient) Channels(ctx context.Context) ([]bot.Channel, error) {
 	return callJSON[[]bot.Channel](ctx, c, http.MethodGet, "/channels")
 }
@@ -300,6 +311,9 @@ type statsReport struct {
 	// Channels are the channels, without their member counts (see "bot
 	// channels").
 	Channels []channelReport `json:"channels"`
+	// Seeds is the running scan's progress, or the last scan's figures;
+	// absent when this process knows of none (no service runs).
+	Seeds *ingest.Progress `json:"seeds,omitempty"`
 }
 
 func newStatsReport(st state.Stats) statsReport {

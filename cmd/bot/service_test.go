@@ -101,7 +101,8 @@ func TestServiceAnswersReadersAndShellCommands(t *testing.T) {
 	}
 
 	stdout, _, err := runCmd(t, rs.vars, "stats")
-	if err != nil || !strings.Contains(stdout, "active 1") || !strings.Contains(stdout, "Articles: 1") {
+	if err != nil || !strings.Contains(stdout, "active 1") || !strings.Contains(stdout, "Articles: 1") ||
+		!strings.Contains(stdout, "Seeds: 1 files, 0 outside the horizon, 0 refused") {
 		t.Errorf("stats through the service: got %q, %v", stdout, err)
 	}
 	// The article went out as /start's answer, so nothing is due.

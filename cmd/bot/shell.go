@@ -82,6 +82,10 @@ func (o *storeOps) Stats(context.Context) (state.Stats, error) {
 	return o.store.Stats()
 }
 
+func (o *storeOps) Seeds(context.Context) (ingest.Progress, error) {
+	return o.library.Progress(), nil
+}
+
 func (o *storeOps) Backup(_ context.Context, w io.Writer) (int64, error) {
 	return o.store.Backup(w)
 }
@@ -234,12 +238,25 @@ func runStats(ctx context.Context, args []string, env *environ) error {
 		if err != nil {
 			return fmt.Errorf("stats: %w", err)
 		}
+		seeds, err := o.Seeds(ctx)
+		if err != nil {
+			return fmt.Errorf("stats: %w", err)
+		}
+		known := seeds.Running || seeds.Last != nil
 		if *asJSON {
+			r := newStatsReport(st)
+			if known {
+				r.Seeds = &seeds
+			}
 			enc := json.NewEncoder(env.stdout)
 			enc.SetIndent("", "  ")
-			return enc.Encode(newStatsReport(st))
+			return enc.Encode(r)
 		}
-		_, err = fmt.Fprintln(env.stdout, bot.StatsText(st, bot.LangEN, time.Now()))
+		text := bot.StatsText(st, bot.LangEN, time.Now())
+		if known {
+			text += "\n" + bot.SeedsText(seeds, bot.LangEN, time.Now())
+		}
+		_, err = fmt.Fprintln(env.stdout, text)
 		return err
 	})
 }
