@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -358,32 +356,12 @@ func TestThrottleWindow(t *testing.T) {
 	}
 }
 
-// holdTransport holds the answer to the first message sent until release
-// is closed, after closing held.
-type holdTransport struct {
-	once          sync.Once
-	held, release chan struct{}
-}
-
-func (h *holdTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := http.DefaultTransport.RoundTrip(r)
-	if strings.HasSuffix(r.URL.Path, "/sendMessage") || strings.HasSuffix(r.URL.Path, "/sendPhoto") {
-		first := false
-		h.once.Do(func() { first = true })
-		if first {
-			close(h.held)
-			<-h.release
-		}
-	}
-	return resp, err
-}
-
 // A broadcast planned while a subscriber's /latest answer is on its way
 // does not send the same article again. The answer is held until the whole
 // broadcast is over, so the broadcast runs while it is in flight every time.
 func TestLatestDuringBroadcastArrivesOnce(t *testing.T) {
 	t.Parallel()
-	hold := &holdTransport{held: make(chan struct{}), release: make(chan struct{})}
+	hold := newHold(0)
 	h := newHarness(t, tgfake.Options{}, Options{}, func(c *telegram.Config) { c.Transport = hold })
 	const chat, other = 7, 8
 	h.subscribe(chat, other)

@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -85,4 +89,48 @@ func newTestClient(t *testing.T, s *tgfake.Server, log io.Writer) *telegram.Clie
 		t.Fatalf("telegram.New: %v", err)
 	}
 	return c
+}
+
+// sendChat is the chat_id of a request whose body is a form (a sendMessage,
+// or a sendPhoto by URL), 0 for others; it leaves the body to be read again.
+func sendChat(r *http.Request) int64 {
+	if r.Body == nil {
+		return 0
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return 0
+	}
+	form, _ := url.ParseQuery(string(body))
+	chat, _ := strconv.ParseInt(form.Get("chat_id"), 10, 64)
+	return chat
+}
+
+// holdTransport holds Telegram's answer to the first message sent (into
+// chat, unless it is 0) until release is closed, after closing held: the
+// message has arrived, and its sender does not know yet.
+type holdTransport struct {
+	chat          int64
+	once          sync.Once
+	held, release chan struct{}
+}
+
+func newHold(chat int64) *holdTransport {
+	return &holdTransport{chat: chat, held: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (h *holdTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	send := strings.HasSuffix(r.URL.Path, "/sendMessage") || strings.HasSuffix(r.URL.Path, "/sendPhoto")
+	mine := send && (h.chat == 0 || sendChat(r) == h.chat)
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if mine {
+		first := false
+		h.once.Do(func() { first = true })
+		if first {
+			close(h.held)
+			<-h.release
+		}
+	}
+	return resp, err
 }

@@ -1,56 +1,13 @@
 package bot
 
 import (
-	"bytes"
 	"errors"
-	"io"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/newsbot/newsbot/bot/telegram"
 	"github.com/newsbot/newsbot/internal/tgfake"
 	"github.com/newsbot/newsbot/state"
 )
-
-// chatHold holds Telegram's answer to the first message sent into chat
-// until release is closed, after closing held: the message has arrived,
-// and its sender does not know yet.
-type chatHold struct {
-	chat          int64
-	once          sync.Once
-	held, release chan struct{}
-}
-
-func newChatHold(chat int64) *chatHold {
-	return &chatHold{chat: chat, held: make(chan struct{}), release: make(chan struct{})}
-}
-
-func (h *chatHold) RoundTrip(r *http.Request) (*http.Response, error) {
-	mine := false
-	if strings.HasSuffix(r.URL.Path, "/sendMessage") && r.Body != nil {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			return nil, err
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		form, _ := url.ParseQuery(string(body))
-		mine = form.Get("chat_id") == strconv.FormatInt(h.chat, 10)
-	}
-	resp, err := http.DefaultTransport.RoundTrip(r)
-	if mine {
-		first := false
-		h.once.Do(func() { first = true })
-		if first {
-			close(h.held)
-			<-h.release
-		}
-	}
-	return resp, err
-}
 
 const (
 	group      = -5100
@@ -90,7 +47,7 @@ func TestMigratedGroupGetsEachArticleOnce(t *testing.T) {
 
 	t.Run("both chats subscribed, the supergroup's own send in flight", func(t *testing.T) {
 		t.Parallel()
-		hold := newChatHold(supergroup)
+		hold := newHold(supergroup)
 		h := newHarness(t, tgfake.Options{}, Options{}, func(c *telegram.Config) { c.Transport = hold })
 		h.subscribe(group, supergroup)
 		h.putArticles(article("a0", recent(), nil))
@@ -118,7 +75,7 @@ func TestMigratedGroupGetsEachArticleOnce(t *testing.T) {
 
 	t.Run("a /latest claim in flight in the supergroup", func(t *testing.T) {
 		t.Parallel()
-		hold := newChatHold(supergroup)
+		hold := newHold(supergroup)
 		h := newHarness(t, tgfake.Options{}, Options{}, func(c *telegram.Config) { c.Transport = hold })
 		h.subscribe(group, supergroup)
 		h.putArticles(article("a0", recent(), nil))
