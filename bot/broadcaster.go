@@ -58,6 +58,16 @@ type planRequest struct {
 	reply             chan planResult // buffered: Run never waits for the asker
 }
 
+// answer gives the asker res, unless it had an answer already (a request
+// of announcements is answered when it must wait for a running broadcast,
+// and planned later).
+func (r *planRequest) answer(res planResult) {
+	select {
+	case r.reply <- res:
+	default:
+	}
+}
+
 type planResult struct {
 	b       state.Broadcast
 	started bool
@@ -336,7 +346,7 @@ func (bc *Broadcaster) plan(ctx context.Context, reqs []*planRequest) planResult
 		res = planResult{b: p, started: true}
 	}
 	for _, r := range reqs {
-		r.reply <- res
+		r.answer(res)
 	}
 	if res.started {
 		for _, r := range reqs {
@@ -348,24 +358,24 @@ func (bc *Broadcaster) plan(ctx context.Context, reqs []*planRequest) planResult
 	return res
 }
 
-// running marks b as the broadcast being delivered, and answers the
-// requests for a full broadcast queued meanwhile: one is running. Requests
-// of announcements stay queued for the next broadcast.
+// running marks b as the broadcast being delivered, and answers every
+// request queued meanwhile: one is running. Requests of announcements stay
+// queued, answered already, for the next broadcast, whose report goes to
+// them.
 func (bc *Broadcaster) running(b state.Broadcast) {
 	bc.mu.Lock()
 	bc.delivering = b.ID
 	var answer, keep []*planRequest
 	for _, r := range bc.queue {
+		answer = append(answer, r)
 		if r.announcementsOnly {
 			keep = append(keep, r)
-		} else {
-			answer = append(answer, r)
 		}
 	}
 	bc.queue = keep
 	bc.mu.Unlock()
 	for _, r := range answer {
-		r.reply <- planResult{b: b}
+		r.answer(planResult{b: b})
 	}
 }
 

@@ -398,20 +398,21 @@ func (p *pageBook) publish(ctx context.Context, log *slog.Logger, id string) err
 		return err
 	}
 	var out telegraph.Page
-	for shrink, budget := 0, telegraph.MaxContentSize; ; shrink++ {
+	for shrink, budget := 0, telegraph.MaxContentSize; ; {
 		if found {
 			out, err = c.EditPage(ctx, rec.Path, page)
 			if errors.Is(err, telegraph.ErrPageNotFound) || errors.Is(err, telegraph.ErrPageAccessDenied) {
 				log.Warn("bot: the Telegraph page can't be edited; creating a new one", slog.String("path", rec.Path), slog.Any("err", err))
 				found = false
-				continue
+				continue // not a shrink
 			}
 		} else {
 			out, err = c.CreatePage(ctx, page)
 		}
-		if !errors.Is(err, telegraph.ErrContentTooBig) || shrink == pageShrinks {
+		if !errors.Is(err, telegraph.ErrContentTooBig) || shrink >= pageShrinks {
 			break
 		}
+		shrink++
 		budget = budget * 3 / 4
 		page = pageOf(a, pageLang, budget)
 	}

@@ -41,6 +41,7 @@ type photoState struct {
 	turn     chan struct{} // held by the sender finding out what works
 	slow     chan struct{} // closed when a request of the holder's is slow
 	slowSaid bool          // slow is closed
+	holder   uint64        // counts the turns taken, so that a late timer knows its turn is over
 	fileID   string        // what Telegram gave the photo
 	none     bool          // no URL and no upload worked: send text
 	used     time.Time
@@ -213,6 +214,7 @@ func (b *photoBook) byFileID(l lane, o *outbox, st *photoState, chat int64, a co
 // holder if this one's was given.
 func (b *photoBook) release(st *photoState) {
 	b.mu.Lock()
+	st.holder++
 	if st.slowSaid {
 		st.slow, st.slowSaid = make(chan struct{}), false
 	}
@@ -247,10 +249,15 @@ func (w *slowWatch) lane(l lane) lane {
 func (w *slowWatch) begin() {
 	w.end()
 	b, st := w.book, w.st
+	b.mu.Lock()
+	holder := st.holder
+	b.mu.Unlock()
 	w.timer = time.AfterFunc(photoTurnWait, func() {
 		b.mu.Lock()
 		defer b.mu.Unlock()
-		if !st.slowSaid {
+		// A timer that fired as its turn ended must not mark the next
+		// holder slow.
+		if st.holder == holder && !st.slowSaid {
 			close(st.slow)
 			st.slowSaid = true
 		}

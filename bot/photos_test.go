@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsbot/newsbot/bot/telegram"
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/internal/tgfake"
 	"github.com/newsbot/newsbot/state"
@@ -202,5 +203,44 @@ func TestPhotoBookForgetsIdleArticles(t *testing.T) {
 	b.forget()
 	if got := len(b.articles); got != 1 {
 		t.Errorf("after %v idle: %d photo states kept, want 1 (the one used since)", photoIdle, got)
+	}
+}
+
+// The senders waiting for another's first try at a photo don't wait for a
+// slow one: while the first sendPhoto is held, the others' text messages
+// arrive.
+func TestPhotoWaitersDoNotWaitForASlowSend(t *testing.T) {
+	hold := newHold(0) // the broadcast's first send is a sendPhoto
+	h := newHarness(t, tgfake.Options{}, Options{}, func(c *telegram.Config) { c.Transport = hold })
+	const n = 8
+	h.subscribe(chatIDs(n)...)
+	h.putArticles(article("held", recent(), &content.Photo{URL: "https://img.example/held.jpg"}))
+	h.run()
+	bc := h.bot.Broadcaster()
+	p, started, err := bc.Start(t.Context(), ReportTo{})
+	if err != nil || !started {
+		t.Fatalf("Start: %+v, %v, %v", p, started, err)
+	}
+	<-hold.held
+	h.fake.Await(t, "the others' texts while the photo is held", func() bool {
+		texts := 0
+		for _, m := range h.fake.Messages() {
+			if m.Method == "sendMessage" {
+				texts++
+			}
+		}
+		return texts == n-1
+	})
+	close(hold.release)
+	sum, err := bc.Wait(t.Context(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.settle()
+	if sum.Sent != n {
+		t.Errorf("summary: %+v, want all %d sent", sum, n)
+	}
+	if got := h.fake.Calls("sendPhoto"); got != 1 {
+		t.Errorf("sendPhoto called %d times, want once", got)
 	}
 }

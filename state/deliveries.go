@@ -633,7 +633,11 @@ func skipWaiting(l *ledger, chat int64, why Status, now time.Time) error {
 // moveEntries moves every entry of chat from to chat to. Where to already
 // has an entry for the same item, the one that may have reached the chat
 // (Sent, Unknown, Sending) stays, else to's.
-func moveEntries(l *ledger, from, to int64) error {
+// moveEntries moves the ledger entries of from to to. Of two entries of
+// one item the one that may have arrived wins (to's, when both may have);
+// else, for a chat still active, a Pending one wins over one skipped or
+// failed, so that what the chat is owed is sent; else to's.
+func moveEntries(l *ledger, from, to int64, active bool) error {
 	entries, err := l.chatEntries(from)
 	if err != nil {
 		return err
@@ -648,7 +652,8 @@ func moveEntries(l *ledger, from, to int64) error {
 			return err
 		}
 		if found {
-			if mayHaveArrived(other.State) || !mayHaveArrived(e.State) {
+			owed := active && e.State == Pending && other.State != Pending
+			if mayHaveArrived(other.State) || !mayHaveArrived(e.State) && !owed {
 				continue
 			}
 			if err := l.remove(&other); err != nil {

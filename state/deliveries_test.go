@@ -418,7 +418,7 @@ func TestMoveChatMovesLedger(t *testing.T) {
 		{Sent, Pending, Sent},
 		{Pending, Sent, Sent},
 		{Unknown, Skipped, Unknown},
-		{Pending, Skipped, Skipped},
+		{Pending, Skipped, Pending}, // the merged chat is active: it is owed the article
 		{Sent, Unknown, Unknown},
 	}
 	for _, tc := range tests {
@@ -600,4 +600,22 @@ func TestOutcomeOfASendInFlightFollowsTheMove(t *testing.T) {
 		t.Errorf("got %+v, %v; want the moved entry sent, message 9", e, err)
 	}
 	checkLedger(t, s)
+}
+
+// A group and its supergroup both subscribed (someone ran /start in the
+// supergroup before the move was known): the merged chat is owed what the
+// group was, and the next plan sends it.
+func TestMoveChatKeepsWhatTheGroupWasOwed(t *testing.T) {
+	s := newTestStore(t)
+	mustSubscribe(t, s, -1001)
+	ingest(t, s, t0, "a", "b")
+	mustSubscribe(t, s, -1002) // its watermark is after a and b
+	if err := s.MoveChat(-1001, -1002); err != nil {
+		t.Fatal(err)
+	}
+	checkLedger(t, s)
+	mustPlan(t, s, t0, opt3)
+	if got, want := plannedItems(t, s), map[int64][]string{-1002: {"a", "b"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v: the group's due articles", got, want)
+	}
 }

@@ -331,9 +331,10 @@ func (s *Store) MovedTo(chat int64) (int64, bool, error) {
 // a group becomes a supergroup: the subscription, its watermark and its whole
 // ledger history, pending entries included, move with it, and MovedTo
 // remembers the move. When to already has a record the two are merged: the
-// watermark is the higher one, the chat is active if either was, and of two
-// entries of one item the one that may have arrived wins (to's, when both
-// may have), so that one entry remains. Moved entries keep their state and
+// chat is active if either was, its watermark is the lower of the active
+// records' (nothing either was owed is lost), and of two entries of one item
+// the one that may have arrived wins (to's, when both may have), else a
+// Pending one for an active chat, so that one entry remains. Moved entries keep their state and
 // record where they came from (Entry.MovedFrom): a send to the old ID that
 // Telegram refused because the group moved stays Sending under the new ID,
 // and its sender sends it there and records the outcome — unless to's own
@@ -364,7 +365,17 @@ func (s *Store) MoveChat(from, to int64) error {
 		}
 		if found {
 			t.subs[prev.Status]--
-			moved.Watermark = max(moved.Watermark, prev.Watermark)
+			// The merged chat is owed what either active record was: the
+			// lower watermark of the active ones (the ledger, merged
+			// below, keeps what either had already from being sent again).
+			switch {
+			case moved.Status == Active && prev.Status == Active:
+				moved.Watermark = min(moved.Watermark, prev.Watermark)
+			case prev.Status == Active:
+				moved.Watermark = prev.Watermark
+			case moved.Status != Active:
+				moved.Watermark = max(moved.Watermark, prev.Watermark)
+			}
 			if prev.Status == Active && moved.Status != Active {
 				moved.Status, moved.Subscribed, moved.StatusChanged = Active, prev.Subscribed, prev.StatusChanged
 			}
@@ -377,7 +388,7 @@ func (s *Store) MoveChat(from, to int64) error {
 		if err := putSubscriber(tx, moved); err != nil {
 			return err
 		}
-		if err := moveEntries(l, from, to); err != nil {
+		if err := moveEntries(l, from, to, moved.Status == Active); err != nil {
 			return err
 		}
 		if err := tx.Bucket(bucketMoves).Put(chatKey(from), chatKey(to)); err != nil {

@@ -141,7 +141,9 @@ func (f *inflight) done(id int) {
 // offset is the getUpdates offset to ask with: the oldest update not done,
 // else the one after the newest handed out. With half a poll's worth of
 // updates waiting, it confirms them all instead, so that new updates can
-// still arrive.
+// still arrive: then a crash, or a stop whose grace ends first, loses those
+// that were still waiting (Telegram returns at most 100 updates from the
+// offset, all of them old while so many wait).
 func (f *inflight) offset() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -72,8 +72,12 @@ func New(cfg Config) (*Client, error) {
 		base:    strings.TrimRight(base, "/"),
 		token:   cfg.Token,
 		timeout: cfg.Timeout,
-		http:    &http.Client{Transport: cfg.Transport},
-		redact:  redactor{token: cfg.Token},
+		// No redirect is followed: a 307 or 308 would post the form,
+		// access token and all, to wherever it points.
+		http: &http.Client{Transport: cfg.Transport, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}},
+		redact: redactor{token: cfg.Token},
 	}, nil
 }
 
