@@ -467,8 +467,10 @@ func (bc *Broadcaster) deliver(ctx context.Context, b state.Broadcast) (state.Br
 	log.Info("bot: broadcast done", slog.Int("sent", sum.Sent), slog.Int("failed", sum.Failed),
 		slog.Int("deactivated", sum.Deactivated), slog.Int("pending", sum.Pending),
 		slog.Int("unknown", sum.Unknown), slog.Duration("took", sum.Finished.Sub(sum.Started)))
-	bc.finished(sum)
+	// The event goes before Wait's callers wake, so that what they read
+	// of the metrics includes this broadcast.
 	bc.opt.Events.BroadcastFinished(sum)
+	bc.finished(sum)
 	bc.mu.Lock()
 	rms := bc.reports[b.ID]
 	delete(bc.reports, b.ID)
