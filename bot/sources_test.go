@@ -394,3 +394,25 @@ func TestPressData(t *testing.T) {
 		t.Errorf("outletData: got %q for a long key, %q for rfi", outletData(long), outletData("rfi"))
 	}
 }
+
+// FuzzParsePress feeds callback data as any client may send it: parsePress
+// never panics, and what it accepts encodes back to the same data.
+func FuzzParsePress(f *testing.F) {
+	for _, p := range []press{
+		{kind: pressSources, chat: -1009999999999999, stamp: choiceStamp([]string{"rfi", "voa"}), value: "rfi"},
+		{kind: pressLang, chat: -5, stamp: "-", value: langZHHant},
+	} {
+		f.Add(p.data())
+	}
+	f.Add("s1||||")
+	f.Add("l1|x|y|z")
+	f.Fuzz(func(t *testing.T, data string) {
+		p, ok := parsePress(data)
+		if !ok {
+			return
+		}
+		if again, ok := parsePress(p.data()); !ok || again != p {
+			t.Errorf("parsePress(%q) = %+v, whose data %q parses as %+v, %v", data, p, p.data(), again, ok)
+		}
+	})
+}
